@@ -1,0 +1,2 @@
+import { emailKeys } from '../identity/keys';
+console.debug('touchbase content', emailKeys(location.href));

@@ -1,0 +1,8 @@
+/**
+ * The one module that imports webextension-polyfill. Its upstream has stopped development, so
+ * everything else goes through here and the dependency can be dropped in one place.
+ */
+import browser from 'webextension-polyfill';
+
+export { browser };
+export type { Runtime, Storage, Tabs } from 'webextension-polyfill';

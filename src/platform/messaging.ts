@@ -1,0 +1,76 @@
+/**
+ * Typed messages between the content script, the service worker and the extension pages
+ * (@webext-core/messaging: ~1 KB, uses the `chrome` global, so the content script can carry it).
+ * Customer data flows only between extension contexts: the content script sends candidates and
+ * never receives names, colleagues or engagements back.
+ */
+import { defineExtensionMessaging } from '@webext-core/messaging';
+
+/** One thing a site adapter found on the page. */
+export interface Candidate {
+  /** identity key `kind:value`, e.g. `email:jane@acme.com`, `linkedin:jane-doe`, `name:jane doe` */
+  key: string;
+  /** `strong` for an exact identity (email, handle, profile URL); `weak` for a bare name */
+  strength: 'strong' | 'weak';
+  /** the customer the page is about: the open profile, the open email's sender */
+  focus?: boolean;
+  /** the role the adapter saw, e.g. 'from', 'to', 'cc', 'profile', 'author' */
+  role?: string;
+}
+
+export interface CandidateReport {
+  /** adapter id, e.g. 'gmail', 'linkedin' */
+  site: string;
+  url: string;
+  candidates: Candidate[];
+}
+
+/** A customer the resolver matched on a tab. */
+export interface TabMatch {
+  customerId: string;
+  /** the identity keys that matched, strongest first */
+  keys: string[];
+  evidence: 'exact' | 'possible';
+  focus: boolean;
+}
+
+/**
+ * What a tab shows. Kept by the service worker in `storage.session` under `tab:<id>` (trusted
+ * contexts only, survives a worker restart); the sidebar and popup read and watch it there.
+ */
+export interface TabState {
+  tabId: number;
+  site: string;
+  url: string;
+  matches: TabMatch[];
+  /** strong candidates that match no cached customer ("not in Touchbase yet") */
+  unmatched: Candidate[];
+  updatedAt: string;
+}
+
+export const tabStateKey = (tabId: number) => `tab:${tabId}`;
+
+export type ConnectResult =
+  | { ok: true; colleagueName: string }
+  | {
+      ok: false;
+      code: 'unreachable' | 'not_touchbase' | 'bad_token' | 'bad_url' | 'forbidden';
+      message: string;
+    };
+
+interface ProtocolMap {
+  /** content → worker: the candidates on the page now (an empty list clears the tab) */
+  reportCandidates(report: CandidateReport): { customers: number };
+  /** sidebar/popup → worker: the tab this frame lives in (sidebar) or a given tab (popup) */
+  getTabState(query: { tabId?: number }): TabState | null;
+  /** any page → worker: run a sync now (single-flight; resolves when that run ends) */
+  syncNow(): void;
+  /** options → worker: check the server and token, then store them and start the first sync */
+  connect(input: { serverUrl: string; token: string }): ConnectResult;
+  /** options → worker: forget the token and clear the cache */
+  signOut(): void;
+  /** worker → content: the keyboard shortcut was pressed */
+  toggleSidebar(): void;
+}
+
+export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();
