@@ -22,7 +22,14 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
     ...rest,
     background: { scripts: [background.service_worker], type: background.type },
     browser_specific_settings: {
-      gecko: { id: 'touchbase@touchbase.dev', strict_min_version: '128.0' },
+      gecko: {
+        id: 'touchbase@touchbase.dev',
+        strict_min_version: '140.0',
+        // Notes the user writes (about people) go to the company's own Touchbase server.
+        data_collection_permissions: {
+          required: ['personallyIdentifyingInfo', 'personalCommunications'],
+        },
+      },
     },
   } as unknown as ManifestV3Export;
 }
@@ -66,7 +73,11 @@ function classicContentScript(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [preact(), crx({ manifest: manifestFor(target), browser: target }), classicContentScript()],
+  plugins: [
+    preact(),
+    crx({ manifest: manifestFor(target), browser: target }),
+    classicContentScript(),
+  ],
   build: {
     outDir,
     emptyOutDir: true,
