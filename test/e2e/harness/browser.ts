@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Worker } from 'playwright-core';
+
+export const DIST_DIR = resolve(import.meta.dirname, '..', '..', '..', 'dist');
+
+/** Debian's real Chromium binary; the `chromium` on PATH is a wrapper script that adds flags. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+
+export interface Profile {
+  name: string;
+  context: BrowserContext;
+  extensionId: string;
+  /** the service worker seen at launch; use worker() after it may have been restarted */
+  serviceWorker: Worker;
+  /** the extension's running service worker, waiting for it to start again if needed */
+  worker(): Promise<Worker>;
+  /** `chrome-extension://<id>/<path>` */
+  extensionUrl(path: string): string;
+  /** uncaught errors and console errors from this profile's pages, for assertions */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** parent folder for the profile's user-data-dir */
+  tempDir: string;
+  /** loopback port of the HTTPS server standing in for every site host */
+  sitePort: number;
+  siteHosts: readonly string[];
+}
+
+function extensionWorker(context: BrowserContext): Worker | undefined {
+  return context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://'));
+}
+
+async function waitForExtensionWorker(context: BrowserContext): Promise<Worker> {
+  return (
+    extensionWorker(context) ??
+    context.waitForEvent('serviceworker', {
+      predicate: (worker) => worker.url().startsWith('chrome-extension://'),
+      timeout: 30_000,
+    })
+  );
+}
+
+/**
+ * A persistent Chromium context (its own user-data-dir, like one colleague's browser) with the
+ * built extension loaded, every site host resolved to the local HTTPS fixture server.
+ */
+export async function launchProfile(name: string, options: LaunchOptions): Promise<Profile> {
+  if (!existsSync(join(DIST_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension in ${DIST_DIR}: run \`npx vite build\` first`);
+  }
+  const userDataDir = await mkdtemp(join(options.tempDir, `profile-${name}-`));
+  const hostRules = options.siteHosts
+    .map((host) => `MAP ${host} 127.0.0.1:${options.sitePort}`)
+    .join(', ');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // Playwright disables extensions by default; this context exists to run one.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless=new',
+      `--disable-extensions-except=${DIST_DIR}`,
+      `--load-extension=${DIST_DIR}`,
+      `--host-resolver-rules=${hostRules}`,
+      '--ignore-certificate-errors',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const errors: string[] = [];
+  context.on('weberror', (error) => errors.push(`${error.page()?.url() ?? '?'}: ${error.error()}`));
+  context.on('console', (message) => {
+    if (message.type() === 'error')
+      errors.push(`${message.page()?.url() ?? '?'}: ${message.text()}`);
+  });
+
+  let serviceWorker: Worker;
+  try {
+    serviceWorker = await waitForExtensionWorker(context);
+  } catch (error) {
+    await context.close();
+    throw new Error(`The extension's service worker did not start in profile ${name}`, {
+      cause: error,
+    });
+  }
+  const extensionId = new URL(serviceWorker.url()).host;
+
+  return {
+    name,
+    context,
+    extensionId,
+    serviceWorker,
+    worker: () => waitForExtensionWorker(context),
+    extensionUrl: (path) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
+    errors,
+    close: () => context.close(),
+  };
+}
