@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import '../ui/theme.css';
+import './options.css';
+import { Options } from './Options';
 
-render(<p>options</p>, document.getElementById('app') as HTMLElement);
+render(<Options />, document.getElementById('app') as HTMLElement);

@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import '../ui/theme.css';
+import './popup.css';
+import { Popup } from './Popup';
 
-render(<p>popup</p>, document.getElementById('app') as HTMLElement);
+render(<Popup />, document.getElementById('app') as HTMLElement);

@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import '../ui/theme.css';
+import './sidebar.css';
+import { Sidebar } from './Sidebar';
 
-render(<p>sidebar</p>, document.getElementById('app') as HTMLElement);
+render(<Sidebar />, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,268 @@
+import { useEffect, useId, useState } from 'preact/hooks';
+import { db } from '../cache/db';
+import { type ConnectResult, sendMessage } from '../platform/messaging';
+import { setSettings } from '../platform/settings';
+import { useConnection } from '../ui/connection';
+import { useNow, useSettings } from '../ui/hooks';
+import { syncStatusText } from '../ui/SyncStatus';
+import { SUPPORTED_SITES } from '../ui/sites';
+import { exactTime, relativeTime } from '../ui/time';
+
+export function Options() {
+  return (
+    <main class="options stack">
+      <h1>Touchbase</h1>
+      <ConnectSection />
+      <SyncSection />
+      <SitesSection />
+    </main>
+  );
+}
+
+type Failure = Extract<ConnectResult, { ok: false }>;
+
+/** What the user can do about each way connecting fails. */
+const CONNECT_ADVICE: Record<Failure['code'], string> = {
+  unreachable: 'Could not reach the server. Check the address and that the server is running.',
+  not_touchbase: 'That address answers, but it is not a Touchbase server. Check the URL.',
+  bad_token: 'The server does not accept this access token. Ask your admin for a new one.',
+  bad_url: 'That is not a valid server address. It should look like https://touchbase.example.com.',
+  forbidden: 'This token may not be used by the extension (it is not a member token).',
+};
+
+function ConnectSection() {
+  const id = useId();
+  const { connected, me } = useConnection();
+  const stored = useSettings('serverUrl');
+  const [serverUrl, setServerUrl] = useState<string>();
+  const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure>();
+  const [connectedAs, setConnectedAs] = useState<string>();
+  const [signedOut, setSignedOut] = useState(false);
+
+  async function connect() {
+    const url = (serverUrl ?? stored?.serverUrl ?? '').trim();
+    setBusy(true);
+    setFailure(undefined);
+    setSignedOut(false);
+    try {
+      await grantServerOrigin(url);
+      const result = await sendMessage('connect', { serverUrl: url, token: token.trim() });
+      if (result.ok) {
+        setConnectedAs(result.colleagueName);
+        setToken('');
+      } else {
+        setFailure(result);
+      }
+    } catch (cause) {
+      setFailure({
+        ok: false,
+        code: 'unreachable',
+        message: cause instanceof Error ? cause.message : String(cause),
+      });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function signOut() {
+    setBusy(true);
+    try {
+      await sendMessage('signOut');
+      setConnectedAs(undefined);
+      setSignedOut(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const name = connectedAs ?? (connected ? me?.name : undefined);
+  return (
+    <section class="card stack" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Connection</h2>
+      <form
+        class="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void connect();
+        }}
+      >
+        <div>
+          <label for={`${id}-url`}>Server URL</label>
+          <input
+            id={`${id}-url`}
+            type="url"
+            required
+            autoComplete="url"
+            placeholder="https://touchbase.example.com"
+            value={serverUrl ?? stored?.serverUrl ?? ''}
+            onInput={(event) => setServerUrl(event.currentTarget.value)}
+          />
+        </div>
+        <div>
+          <label for={`${id}-token`}>Access token</label>
+          <input
+            id={`${id}-token`}
+            type="password"
+            required
+            autoComplete="off"
+            placeholder={connected ? 'stored — paste a new one to change it' : ''}
+            value={token}
+            onInput={(event) => setToken(event.currentTarget.value)}
+          />
+        </div>
+        <div class="row">
+          <button type="submit" class="primary" disabled={busy}>
+            Connect
+          </button>
+          {connected && (
+            <button type="button" disabled={busy} onClick={() => void signOut()}>
+              Sign out
+            </button>
+          )}
+        </div>
+      </form>
+      <div aria-live="polite">
+        {busy && <p class="muted">Working…</p>}
+        {failure && (
+          <p class="error" role="alert">
+            {CONNECT_ADVICE[failure.code]}
+            {failure.message && <span class="small"> ({failure.message})</span>}
+          </p>
+        )}
+        {!busy && name && <p class="ok">Connected as {name}</p>}
+        {!busy && signedOut && <p>Signed out. The token and the cached data were removed.</p>}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * If the manifest asks for the server's origin at connect time (optional host permission), ask
+ * now: the request needs the user's click, which the worker does not have.
+ */
+async function grantServerOrigin(serverUrl: string): Promise<void> {
+  const optional = chrome.runtime.getManifest().optional_host_permissions ?? [];
+  if (optional.length === 0) return;
+  let origin: string;
+  try {
+    origin = `${new URL(serverUrl).origin}/*`;
+  } catch {
+    return; // the worker answers a bad URL with a clear 'bad_url'
+  }
+  const granted = await chrome.permissions.request({ origins: [origin] });
+  if (!granted) throw new Error(`permission to contact ${origin} was not granted`);
+}
+
+function SyncSection() {
+  const id = useId();
+  const { connected, sync } = useConnection();
+  const now = useNow();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  if (!connected) return null;
+
+  async function syncNow() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await sendMessage('syncNow');
+    } catch (cause) {
+      setError(cause instanceof Error ? cause.message : String(cause));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="card stack" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Sync</h2>
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd role="status">{syncStatusText(sync, now)}</dd>
+        {sync?.state === 'syncing' && (
+          <>
+            <dt>Rows so far</dt>
+            <dd>{sync.rowsSoFar.toLocaleString('en')}</dd>
+          </>
+        )}
+        <dt>Last synced</dt>
+        <dd>
+          {sync?.lastSyncedAt ? (
+            <time dateTime={sync.lastSyncedAt} title={exactTime(sync.lastSyncedAt)}>
+              {relativeTime(sync.lastSyncedAt, now)}
+            </time>
+          ) : (
+            'never'
+          )}
+        </dd>
+        {sync?.lastError && (
+          <>
+            <dt>Last error</dt>
+            <dd>{sync.lastError}</dd>
+          </>
+        )}
+      </dl>
+      <div class="row">
+        <button type="button" disabled={busy} onClick={() => void syncNow()}>
+          {busy ? 'Syncing…' : 'Sync now'}
+        </button>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <CachedCounts />
+    </section>
+  );
+}
+
+/** How much of the ledger this browser holds (a quick sanity check for the user). */
+function CachedCounts() {
+  const [counts, setCounts] = useState<{ customers: number; engagements: number }>();
+  const { sync } = useConnection();
+  const lastSyncedAt = sync?.lastSyncedAt;
+  useEffect(() => {
+    void Promise.all([db().customers.count(), db().engagements.count()]).then(
+      ([customers, engagements]) => setCounts({ customers, engagements }),
+    );
+  }, [lastSyncedAt]);
+  if (!counts) return null;
+  return (
+    <p class="muted small">
+      Cached: {counts.customers.toLocaleString('en')} customers,{' '}
+      {counts.engagements.toLocaleString('en')} engagements.
+    </p>
+  );
+}
+
+function SitesSection() {
+  const id = useId();
+  const settings = useSettings('sites');
+  if (!settings) return null;
+  const { sites } = settings;
+  return (
+    <section class="card stack" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Sites</h2>
+      <p class="muted small">
+        Where Touchbase looks for customers. Nothing of a page is sent anywhere.
+      </p>
+      {SUPPORTED_SITES.map((site) => (
+        <label class="choice" key={site.id}>
+          <input
+            type="checkbox"
+            checked={sites[site.id] !== false}
+            onChange={(event) =>
+              void setSettings({ sites: { ...sites, [site.id]: event.currentTarget.checked } })
+            }
+          />
+          <span>
+            {site.label} <span class="muted small">({site.hosts})</span>
+          </span>
+        </label>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,275 @@
+import { useState } from 'preact/hooks';
+import { db, type SyncProgress } from '../cache/db';
+import {
+  colleagueSummary,
+  customersByIds,
+  type DepartmentTouches,
+  type EngagementRow,
+  engagementsFor,
+} from '../cache/queries';
+import type { TabMatch, TabState } from '../platform/messaging';
+import { setSettings } from '../platform/settings';
+import type { Colleague } from '../protocol';
+import { openOptions, useConnection } from '../ui/connection';
+import { useLiveQuery, useNow, useTabState } from '../ui/hooks';
+import { CHANNEL_LABELS, describeKey, describeMatch } from '../ui/labels';
+import { NoteForm } from '../ui/NoteForm';
+import { SyncStatus } from '../ui/SyncStatus';
+import { exactTime, relativeTime } from '../ui/time';
+
+const SUMMARY_DAYS = 90;
+const LATEST_ENGAGEMENTS = 20;
+
+/** The page inside the overlay iframe: the tab's customers and who at the company touched them. */
+export function Sidebar() {
+  const { connected, me, sync } = useConnection();
+  const now = useNow();
+
+  return (
+    <div class="sidebar">
+      <header class="sidebar-header row">
+        <h1 class="grow">Touchbase</h1>
+        <button
+          type="button"
+          class="icon"
+          aria-label="Collapse the Touchbase sidebar"
+          title="Collapse"
+          onClick={() => void setSettings({ sidebarCollapsed: true })}
+        >
+          ⟩
+        </button>
+      </header>
+      <main class="sidebar-body stack">
+        {connected === false && <NotConnected />}
+        {connected && (
+          <>
+            <SyncStatus sync={sync} now={now} />
+            {isFirstSync(sync) ? (
+              <FirstSync rowsSoFar={sync?.rowsSoFar ?? 0} />
+            ) : (
+              <TabCustomers me={me} now={now} />
+            )}
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+/** Until the first complete pull the cache cannot tell "not in Touchbase" from "not here yet". */
+function isFirstSync(sync: SyncProgress | undefined): boolean {
+  return !sync || (sync.initial && !sync.lastSyncedAt);
+}
+
+function NotConnected() {
+  return (
+    <section class="card stack" aria-labelledby="not-connected">
+      <h2 id="not-connected">Connect Touchbase in options</h2>
+      <p class="muted">
+        Enter your company's Touchbase server and your access token to see who engaged with the
+        people on this page.
+      </p>
+      <button type="button" class="primary" onClick={openOptions}>
+        Open options
+      </button>
+    </section>
+  );
+}
+
+function FirstSync({ rowsSoFar }: { rowsSoFar: number }) {
+  return (
+    <section class="card stack" aria-labelledby="first-sync" aria-busy="true">
+      <h2 id="first-sync">First sync in progress</h2>
+      <p>
+        {rowsSoFar > 0
+          ? `${rowsSoFar.toLocaleString('en')} rows so far.`
+          : 'Downloading your company directory…'}
+      </p>
+      <progress aria-label="First sync" />
+    </section>
+  );
+}
+
+function TabCustomers({ me, now }: { me: Colleague | undefined; now: Date }) {
+  const tab = useTabState();
+  if (tab.loading) return <p class="muted">Looking for customers on this page…</p>;
+  const matches = orderedMatches(tab.state);
+  if (matches.length === 0) return <NoMatches state={tab.state} />;
+  return (
+    <>
+      {matches.map((match) => (
+        <CustomerPanel key={match.customerId} match={match} me={me} now={now} />
+      ))}
+    </>
+  );
+}
+
+/** Focus first, then the worker's order (exact before possible). */
+function orderedMatches(state: TabState | null): TabMatch[] {
+  const matches = state?.matches ?? [];
+  return [...matches.filter((m) => m.focus), ...matches.filter((m) => !m.focus)];
+}
+
+function NoMatches({ state }: { state: TabState | null }) {
+  const unmatched = state?.unmatched ?? [];
+  if (unmatched.length === 0) {
+    return (
+      <section class="card" aria-labelledby="no-customers">
+        <h2 id="no-customers">No customers on this page</h2>
+        <p class="muted">Open an email or a profile to see who at your company knows them.</p>
+      </section>
+    );
+  }
+  return (
+    <section class="card stack" aria-labelledby="not-in-touchbase">
+      <h2 id="not-in-touchbase">Not in Touchbase yet</h2>
+      <p class="muted">
+        Nobody at your company has a record of this person yet. Once they are added to the ledger
+        (by an import or a connected CRM), their touches and a note form show here.
+      </p>
+      <ul class="list small">
+        {unmatched.map((candidate) => (
+          <li key={candidate.key}>{describeKey(candidate.key)}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function CustomerPanel({
+  match,
+  me,
+  now,
+}: {
+  match: TabMatch;
+  me: Colleague | undefined;
+  now: Date;
+}) {
+  const { customerId } = match;
+  const customer = useLiveQuery(
+    () => customersByIds(db(), [customerId]).then(([row]) => row ?? null),
+    [customerId],
+  );
+  const departments = useLiveQuery(
+    () => colleagueSummary(db(), customerId, SUMMARY_DAYS, new Date()),
+    [customerId],
+  );
+  const engagements = useLiveQuery(
+    () => engagementsFor(db(), customerId, LATEST_ENGAGEMENTS),
+    [customerId],
+  );
+  const [writing, setWriting] = useState(false);
+
+  if (!customer) return null;
+  const headingId = `customer-${customerId}`;
+  const details = [customer.company, customer.tier].filter(Boolean).join(' · ');
+
+  return (
+    <article class="card stack customer" aria-labelledby={headingId}>
+      <header>
+        <h2 id={headingId}>{customer.name}</h2>
+        {details && <p class="muted">{details}</p>}
+        <p class="small muted">
+          {describeMatch(match)}
+          {match.focus && <span class="pill">on this page</span>}
+        </p>
+      </header>
+      {/* Room for the coordination heads-up banner, presence and the department strip. */}
+      <section aria-label={`Colleagues who engaged in the last ${SUMMARY_DAYS} days`}>
+        <h3>Colleagues · last {SUMMARY_DAYS} days</h3>
+        <Departments departments={departments} now={now} />
+      </section>
+      <section aria-label="Latest engagements">
+        <h3>Latest engagements</h3>
+        <Engagements engagements={engagements} now={now} />
+      </section>
+      {writing ? (
+        <NoteForm customerId={customerId} customerName={customer.name} me={me} compact autoFocus />
+      ) : (
+        <button type="button" onClick={() => setWriting(true)}>
+          Add a note
+        </button>
+      )}
+    </article>
+  );
+}
+
+function Departments({
+  departments,
+  now,
+}: {
+  departments: DepartmentTouches[] | undefined;
+  now: Date;
+}) {
+  if (!departments) return null;
+  if (departments.length === 0) {
+    return <p class="muted small">No colleague engaged in the last {SUMMARY_DAYS} days.</p>;
+  }
+  return (
+    <ul class="list departments">
+      {departments.map((department) => (
+        <li key={department.department}>
+          <p class="department">{department.department}</p>
+          <ul class="list colleagues">
+            {department.colleagues.map(({ colleague, lastTouch, count }) => (
+              <li key={colleague.id} class="row">
+                <span class="grow">
+                  {colleague.name}
+                  {colleague.title && <span class="muted small"> · {colleague.title}</span>}
+                </span>
+                <span class="muted small">
+                  <time dateTime={lastTouch} title={exactTime(lastTouch)}>
+                    {relativeTime(lastTouch, now)}
+                  </time>
+                  {' · '}
+                  {count === 1 ? '1 touch' : `${count} touches`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Engagements({
+  engagements,
+  now,
+}: {
+  engagements: EngagementRow[] | undefined;
+  now: Date;
+}) {
+  if (!engagements) return null;
+  if (engagements.length === 0) return <p class="muted small">No engagements yet.</p>;
+  return (
+    <ol class="list engagements">
+      {engagements.map((engagement) => (
+        <li key={engagement.id}>
+          <p class="row small">
+            <span class="pill">{CHANNEL_LABELS[engagement.channel]}</span>
+            <span class="grow">{engagement.colleague?.name ?? 'A former colleague'}</span>
+            <time
+              class="muted"
+              dateTime={engagement.occurredAt}
+              title={exactTime(engagement.occurredAt)}
+            >
+              {relativeTime(engagement.occurredAt, now)}
+            </time>
+          </p>
+          {engagement.topic && <p class="topic">{engagement.topic}</p>}
+          {engagement.summary === null ? (
+            <p class="muted restricted">Details restricted</p>
+          ) : (
+            <p class="summary">{engagement.summary}</p>
+          )}
+          {engagement.url && (
+            <a href={engagement.url} target="_blank" rel="noopener noreferrer">
+              Open in {engagement.source}
+            </a>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

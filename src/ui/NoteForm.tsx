@@ -1,0 +1,170 @@
+import { useId, useState } from 'preact/hooks';
+import { db } from '../cache/db';
+import { saveNote } from '../cache/notes';
+import { sendMessage } from '../platform/messaging';
+import { CHANNELS, type Channel, type Colleague, LIMITS, type Visibility } from '../protocol';
+import { CHANNEL_LABELS, VISIBILITY_LABELS } from './labels';
+
+interface NoteFormProps {
+  /** the customer the note is about; without one the form cannot save */
+  customerId: string | undefined;
+  /** the connected colleague (meta 'me'), the note's author */
+  me: Colleague | undefined;
+  /** the customer's name, for the labels of a form among several */
+  customerName?: string;
+  /** fewer fields for the sidebar: the topic is left out */
+  compact?: boolean;
+  autoFocus?: boolean;
+  onSaved?: () => void;
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/**
+ * Writes a note into the cache and its outbox (works offline), then asks the worker to sync.
+ * If saving fails the text stays in the form, with the reason.
+ */
+export function NoteForm({
+  customerId,
+  me,
+  customerName,
+  compact,
+  autoFocus,
+  onSaved,
+}: NoteFormProps) {
+  const id = useId();
+  const [body, setBody] = useState('');
+  const [channel, setChannel] = useState<Channel>('note');
+  const [topic, setTopic] = useState('');
+  const [visibility, setVisibility] = useState<Visibility>('team');
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string>();
+  const [savedMessage, setSavedMessage] = useState<string>();
+
+  const canSave = Boolean(customerId && me && body.trim() && !saving);
+
+  async function submit() {
+    if (!customerId || !me || saving) return;
+    if (!body.trim()) {
+      setError('Write something first.');
+      return;
+    }
+    setSaving(true);
+    setError(undefined);
+    setSavedMessage(undefined);
+    try {
+      await saveNote(db(), {
+        customerId,
+        channel,
+        body,
+        topic: topic.trim() || undefined,
+        visibility,
+        me,
+      });
+      setBody('');
+      setTopic('');
+      setSavedMessage('Saved. It syncs in the background, also when you are offline now.');
+      // The note is safe in the outbox; a failed sync request only delays it to the next alarm.
+      sendMessage('syncNow').catch(() => undefined);
+      onSaved?.();
+    } catch (cause) {
+      setError(cause instanceof Error ? cause.message : String(cause));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void submit();
+    }
+  }
+
+  const about = customerName ? ` about ${customerName}` : '';
+  return (
+    <form
+      class="stack note-form"
+      aria-label={`Add a note${about}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+      onKeyDown={onKeyDown}
+    >
+      <div>
+        <label for={`${id}-body`}>Note</label>
+        <textarea
+          id={`${id}-body`}
+          value={body}
+          maxLength={LIMITS.noteBody}
+          rows={compact ? 3 : 5}
+          placeholder="What happened, what was agreed, what is next…"
+          // biome-ignore lint/a11y/noAutofocus: the popup and an opened "add note" exist to type
+          autoFocus={autoFocus}
+          onInput={(event) => setBody(event.currentTarget.value)}
+        />
+      </div>
+      <div class="row">
+        <div class="grow">
+          <label for={`${id}-channel`}>Channel</label>
+          <select
+            id={`${id}-channel`}
+            value={channel}
+            onChange={(event) => setChannel(event.currentTarget.value as Channel)}
+          >
+            {CHANNELS.map((value) => (
+              <option key={value} value={value}>
+                {CHANNEL_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {!compact && (
+          <div class="grow">
+            <label for={`${id}-topic`}>Topic</label>
+            <input
+              id={`${id}-topic`}
+              type="text"
+              value={topic}
+              maxLength={LIMITS.topic}
+              placeholder="optional"
+              onInput={(event) => setTopic(event.currentTarget.value)}
+            />
+          </div>
+        )}
+      </div>
+      <fieldset>
+        <legend>Visibility</legend>
+        {(['team', 'restricted'] as const).map((value) => (
+          <label class="choice" key={value}>
+            <input
+              type="radio"
+              name={`${id}-visibility`}
+              value={value}
+              checked={visibility === value}
+              onChange={() => setVisibility(value)}
+            />
+            {VISIBILITY_LABELS[value]}
+          </label>
+        ))}
+      </fieldset>
+      {error && (
+        <p class="error" role="alert">
+          Not saved: {error}
+        </p>
+      )}
+      {savedMessage && (
+        <p class="ok small" role="status">
+          {savedMessage}
+        </p>
+      )}
+      <div class="row">
+        <button type="submit" class="primary" disabled={!canSave}>
+          {saving ? 'Saving…' : 'Save note'}
+        </button>
+        <span class="muted small">{isMac ? '⌘' : 'Ctrl'}+Enter</span>
+      </div>
+    </form>
+  );
+}
