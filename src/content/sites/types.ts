@@ -1,0 +1,30 @@
+import type { Candidate } from '../../platform/messaging';
+
+/**
+ * An example URL an adapter declares. `match`: a page it extracts customers from. `ignore`: a
+ * page of its own site it runs on (to follow SPA navigation) but must not treat as a customer
+ * page, e.g. linkedin.com/feed/. Every example is also checked against every other adapter.
+ */
+export interface ExampleUrl {
+  url: string;
+  expect: 'match' | 'ignore';
+  /** the focus key the URL alone names (profile URLs), checked against extract() */
+  focus?: string;
+}
+
+/**
+ * One site. Pure functions over URL and DOM, so they run the same in the content script, in
+ * unit tests against dated fixtures and in benches. Adapters read stable attributes and URLs,
+ * never English UI text or hashed class names.
+ */
+export interface SiteAdapter {
+  /** settings.sites key, kill-switch key and fixture folder name, e.g. 'gmail' */
+  readonly id: string;
+  readonly exampleUrls: readonly ExampleUrl[];
+  /** whether the content script should watch pages on this host at all */
+  runsOn(hostname: string): boolean;
+  /** whether this URL is a page the adapter extracts candidates from */
+  detect(url: URL): boolean;
+  /** the candidates on the page, in order of relevance; [] when detect(url) is false */
+  extract(doc: Document, url: URL): Candidate[];
+}
