@@ -1,0 +1,231 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { db, type SyncProgress } from '../../src/cache/db';
+import { sendMessage, type TabState } from '../../src/platform/messaging';
+import { Sidebar } from '../../src/sidebar/Sidebar';
+import { button, mount, type, waitFor, waitForText } from './dom';
+import { type FakeChrome, installFakeChrome } from './fake-chrome';
+import { COLLEAGUES, JANE, JANET, resetDb, seedLedger } from './seed';
+
+vi.mock('../../src/platform/messaging', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/platform/messaging')>()),
+  sendMessage: vi.fn(),
+}));
+const send = vi.mocked(sendMessage);
+
+const TAB_ID = 7;
+let fake: FakeChrome;
+let unmount: (() => void) | undefined;
+
+function tabState(partial: Partial<TabState>): TabState {
+  return {
+    tabId: TAB_ID,
+    site: 'gmail',
+    url: 'https://mail.google.com/mail/u/0/#inbox/abc',
+    matches: [],
+    unmatched: [],
+    updatedAt: new Date().toISOString(),
+    ...partial,
+  };
+}
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+async function connect(
+  sync: SyncProgress = { state: 'idle', rowsSoFar: 0, initial: false, lastSyncedAt: minutesAgo(1) },
+) {
+  await fake.set('local', { serverUrl: 'https://touchbase.test', token: 'tok' });
+  await db().setMeta('me', COLLEAGUES[1] as (typeof COLLEAGUES)[number]);
+  await db().setMeta('sync', sync);
+}
+
+/** The worker's answer to getTabState; the sidebar asks for its own tab (no tabId). */
+function answerTabState(state: TabState | null) {
+  send.mockImplementation((async (type: string) => {
+    if (type === 'getTabState') return state;
+    return undefined;
+  }) as typeof sendMessage);
+}
+
+function render() {
+  const mounted = mount(<Sidebar />);
+  unmount = mounted.unmount;
+  return mounted.root;
+}
+
+beforeEach(async () => {
+  fake = installFakeChrome();
+  send.mockReset();
+  await resetDb(db());
+  await seedLedger(db());
+});
+afterEach(() => unmount?.());
+
+describe('states', () => {
+  test('not connected: says so and opens the options page', async () => {
+    answerTabState(null);
+    const root = render();
+    await waitForText(root, 'Connect Touchbase in options');
+    button(root, 'Open options').click();
+    expect(fake.openOptionsPage).toHaveBeenCalledOnce();
+  });
+
+  test('first sync in progress shows the rows so far', async () => {
+    await connect({ state: 'syncing', rowsSoFar: 12345, initial: true });
+    answerTabState(
+      tabState({
+        matches: [
+          { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+        ],
+      }),
+    );
+    const root = render();
+    await waitForText(root, 'First sync in progress');
+    expect(root.textContent).toContain('12,345 rows so far');
+    expect(root.textContent).not.toContain('Jane Doe');
+  });
+
+  test('no customers on the page', async () => {
+    await connect();
+    answerTabState(tabState({}));
+    const root = render();
+    await waitForText(root, 'No customers on this page');
+  });
+
+  test('a candidate that is not in the ledger', async () => {
+    await connect();
+    answerTabState(
+      tabState({
+        unmatched: [{ key: 'email:new@prospect.test', strength: 'strong', focus: true }],
+      }),
+    );
+    const root = render();
+    await waitForText(root, 'Not in Touchbase yet');
+    expect(root.textContent).toContain('email new@prospect.test');
+    expect(root.querySelector('textarea')).toBeNull();
+  });
+
+  test('offline: cached data and how old it is', async () => {
+    await connect({ state: 'offline', rowsSoFar: 0, initial: false, lastSyncedAt: minutesAgo(5) });
+    answerTabState(
+      tabState({
+        matches: [
+          { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+        ],
+      }),
+    );
+    const root = render();
+    await waitForText(root, 'Jane Doe');
+    expect(root.textContent).toContain('Offline — last synced 5 minutes ago');
+  });
+});
+
+describe('a matched customer', () => {
+  test('shows who they are, how they matched, colleagues by department and engagements', async () => {
+    await connect();
+    answerTabState(
+      tabState({
+        matches: [
+          { customerId: JANET.id, keys: ['name:janet smith'], evidence: 'possible', focus: false },
+          { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+        ],
+      }),
+    );
+    const root = render();
+    await waitFor(() => expect(root.querySelectorAll('.engagements li')).toHaveLength(7));
+    const [first, second] = [...root.querySelectorAll('article.customer')];
+    // focus first
+    expect(first?.querySelector('h2')?.textContent).toBe('Jane Doe');
+    expect(first?.textContent).toContain('Acme · Enterprise');
+    expect(first?.textContent).toContain('matched by email jane@acme.com');
+    expect(second?.textContent).toContain('possible match by name');
+
+    const departments = [...(first?.querySelectorAll('.department') ?? [])].map(
+      (d) => d.textContent,
+    );
+    expect(departments).toEqual(['Support', 'Sales', 'Finance']);
+    expect(first?.textContent).toContain('Priya Patel');
+    expect(first?.textContent).toContain('2 touches');
+
+    const rows = [...(first?.querySelectorAll('.engagements > li') ?? [])];
+    expect(rows).toHaveLength(6);
+    expect(rows[0]?.textContent).toContain('Ticket');
+    expect(rows[0]?.textContent).toContain('Refund for order 1182');
+    expect(rows[0]?.textContent).toContain('2 days ago');
+    expect(rows[0]?.querySelector('a')?.getAttribute('href')).toBe(
+      'https://help.example.com/t/1182',
+    );
+    const restricted = rows.find((row) => row.textContent?.includes('Sam Sato'));
+    expect(restricted?.textContent).toContain('Details restricted');
+  });
+
+  test('follows the tab to the next page through storage.session', async () => {
+    await connect();
+    answerTabState(
+      tabState({
+        matches: [
+          { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+        ],
+      }),
+    );
+    const root = render();
+    await waitForText(root, 'Jane Doe');
+    await fake.set('session', {
+      [`tab:${TAB_ID}`]: tabState({
+        matches: [
+          {
+            customerId: JANET.id,
+            keys: ['email:janet@example.org'],
+            evidence: 'exact',
+            focus: true,
+          },
+        ],
+      }),
+    });
+    await waitForText(root, 'Janet Smith');
+    expect(root.textContent).not.toContain('Jane Doe');
+  });
+
+  test('an added note shows at once and asks the worker to sync', async () => {
+    await connect();
+    answerTabState(
+      tabState({
+        matches: [
+          { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+        ],
+      }),
+    );
+    const root = render();
+    await waitForText(root, 'Jane Doe');
+    button(root, 'Add a note').click();
+    const textarea = await waitFor(() => {
+      const found = root.querySelector('textarea');
+      if (!found) throw new Error('no form yet');
+      return found;
+    });
+    type(textarea, 'Called about renewal');
+    await waitFor(() => expect(button(root, 'Save note').disabled).toBe(false));
+    textarea.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }),
+    );
+    await waitFor(() =>
+      expect(root.querySelector('.engagements > li')?.textContent).toContain(
+        'Called about renewal',
+      ),
+    );
+    expect(root.querySelector('.engagements > li')?.textContent).toContain('Sam Sato');
+    expect(send).toHaveBeenCalledWith('syncNow');
+  });
+
+  test('the collapse button remembers the collapsed state', async () => {
+    await connect();
+    answerTabState(tabState({}));
+    const root = render();
+    await waitForText(root, 'No customers on this page');
+    (
+      root.querySelector('button[aria-label="Collapse the Touchbase sidebar"]') as HTMLButtonElement
+    ).click();
+    await waitFor(() => expect(fake.local.get('sidebarCollapsed')).toBe(true));
+  });
+});
