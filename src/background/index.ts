@@ -1,2 +1,130 @@
-import { emailKeys } from '../identity/keys';
-chrome.runtime.onInstalled.addListener(() => console.log(emailKeys('a@b.c')));
+/**
+ * The service worker. Every listener is registered synchronously at the top level: Chrome starts
+ * a stopped worker for an event and only delivers it to listeners that exist after the first run
+ * of this file. Nothing here holds state in memory that matters: the cache is in IndexedDB, tab
+ * state in storage.session, settings in storage.local, the backoff in meta 'sync'.
+ */
+import { db } from '../cache/db';
+import { browser, type Runtime } from '../platform/browser';
+import { onMessage, sendMessage } from '../platform/messaging';
+import { getSettings, setSettings, watchSettings } from '../platform/settings';
+import { type AccountDeps, connect, signOut } from './account';
+import { SyncEngine } from './sync';
+import { forgetAllTabs, forgetTab, reResolveAllTabs, setBadge, tabState, updateTab } from './tabs';
+
+const SYNC_ALARM = 'sync';
+/** More candidates than any real page shows; a runaway adapter must not stall the worker. */
+const MAX_CANDIDATES = 500;
+
+const engine = new SyncEngine({
+  db: db(),
+  connection: () => getSettings('serverUrl', 'token'),
+  fetch: (input, init) => fetch(input, init),
+  onRowsArrived: () => reResolveAllTabs(db()),
+});
+
+const account: AccountDeps = {
+  db: db(),
+  engine,
+  fetch: (input, init) => fetch(input, init),
+  settings: () => getSettings('serverUrl', 'token'),
+  saveSettings: setSettings,
+};
+
+/** Our own pages (popup, options, the sidebar iframe) — never a content script. */
+function fromExtensionPage(sender: Runtime.MessageSender | chrome.runtime.MessageSender): boolean {
+  return sender.url?.startsWith(browser.runtime.getURL('')) === true;
+}
+
+function refuse(what: string): never {
+  throw new Error(`${what} is only answered for Touchbase's own pages`);
+}
+
+onMessage('reportCandidates', async ({ data, sender }) => {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || fromExtensionPage(sender)) return { customers: 0 };
+  const candidates = Array.isArray(data.candidates) ? data.candidates.slice(0, MAX_CANDIDATES) : [];
+  const state = await updateTab(db(), tabId, { ...data, candidates });
+  return { customers: state.matches.length };
+});
+
+onMessage('getTabState', ({ data, sender }) => {
+  if (!fromExtensionPage(sender)) refuse('getTabState');
+  const tabId = data?.tabId ?? sender.tab?.id;
+  return tabId === undefined ? null : tabState(tabId);
+});
+
+onMessage('syncNow', async ({ sender }) => {
+  if (!fromExtensionPage(sender)) refuse('syncNow');
+  await engine.sync({ force: true });
+});
+
+onMessage('connect', ({ data, sender }) => {
+  if (!fromExtensionPage(sender)) refuse('connect');
+  return connect(account, data);
+});
+
+onMessage('signOut', async ({ sender }) => {
+  if (!fromExtensionPage(sender)) refuse('signOut');
+  await signOut(account);
+  await forgetAllTabs();
+});
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_ALARM) void engine.sync();
+});
+
+/** Alarms usually survive restarts, but not always (browser updates, Firefox): recreate if gone. */
+async function ensureSyncAlarm(): Promise<void> {
+  const existing = await browser.alarms.get(SYNC_ALARM);
+  if (!existing) browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 });
+}
+
+browser.runtime.onInstalled.addListener(() => {
+  void ensureSyncAlarm().then(() => engine.sync());
+});
+browser.runtime.onStartup.addListener(() => {
+  void ensureSyncAlarm().then(() => engine.sync());
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  void forgetTab(tabId);
+});
+
+browser.tabs.onUpdated.addListener((tabId, change) => {
+  void (async () => {
+    const state = await tabState(tabId);
+    if (!state) return;
+    // Same-site navigation (Gmail's hash, LinkedIn's pushState): keep the state until the content
+    // script reports the new page. Another site may have no content script to ever report.
+    if (change.url && hostOf(change.url) !== hostOf(state.url)) {
+      await forgetTab(tabId);
+      await setBadge(tabId, 0);
+    } else if (change.status === 'complete') {
+      await setBadge(tabId, state.matches.length);
+    }
+  })();
+});
+
+browser.commands.onCommand.addListener((command, tab) => {
+  if (command !== 'toggle-sidebar') return;
+  void (async () => {
+    const tabId =
+      tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+    if (tabId === undefined) return;
+    // A tab without our content script (a site we do not support) has nobody to answer.
+    await sendMessage('toggleSidebar', undefined, tabId).catch(() => undefined);
+  })();
+});
+
+watchSettings((changed) => {
+  if ((changed.token || changed.serverUrl) && changed.token !== '') void engine.sync();
+});
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}

@@ -66,6 +66,10 @@ export interface SyncProgress {
   lastSyncedAt?: string;
   lastError?: string;
   nextRetryAt?: string;
+  /** failed runs in a row; the backoff doubles with each */
+  failures?: number;
+  /** the server refused the token: no automatic retries until the user reconnects */
+  authRejected?: boolean;
 }
 
 /** Key/value rows; `cursor` is written in the same transaction as the rows it brought. */
@@ -107,6 +111,13 @@ export class TouchbaseDb extends Dexie {
       this.close();
       if (typeof location !== 'undefined' && typeof document !== 'undefined') location.reload();
       return false;
+    });
+  }
+
+  /** Forgets everything this browser knows of the ledger (sign out, another server or user). */
+  async clearAll(): Promise<void> {
+    await this.transaction('rw', this.tables, async () => {
+      await Promise.all(this.tables.map((table) => table.clear()));
     });
   }
 
