@@ -32,14 +32,16 @@ export async function waitForText(root: HTMLElement, text: string): Promise<void
   await waitFor(() => expect(root.textContent).toContain(text));
 }
 
-/** The form control whose <label> reads exactly `text`. */
+/** The form control whose <label> reads exactly `text` (by `for`, or nested in the label). */
 export function byLabel<T extends HTMLElement = HTMLInputElement>(
   root: HTMLElement,
   text: string,
 ): T {
   const label = [...root.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
   const id = label?.getAttribute('for');
-  const control = id ? root.ownerDocument.getElementById(id) : null;
+  const control = id
+    ? root.ownerDocument.getElementById(id)
+    : label?.querySelector('input, select, textarea');
   if (!control) throw new Error(`no control labelled "${text}"`);
   return control as T;
 }
