@@ -6,7 +6,7 @@ import type { SiteAdapter } from './types';
 /**
  * Gmail: the open thread's participants. Gmail marks every participant with `email` and `name`
  * attributes; each message sits in an element carrying `data-message-id`, and its sender is the
- * one inside the message header's `h3`. The inbox list is not handled yet (no candidates).
+ * one inside the message header's `h3` (the first participant of a collapsed message). The inbox list is not handled yet (no candidates).
  */
 
 /** A thread id ends the route: legacy 16 hex digits, or Gmail's vowel-free alphabet. */
@@ -71,7 +71,8 @@ export const gmail: SiteAdapter = {
     let lastSender: string[] | undefined;
     let lastRecipient: string[] | undefined;
     for (const message of doc.querySelectorAll('[role="main"] [data-message-id]')) {
-      const sender = message.querySelector('h3 [email]');
+      // Expanded messages name the sender in the header's h3; collapsed ones show only the sender.
+      const sender = message.querySelector('h3 [email]') ?? message.querySelector('[email]');
       let firstRecipient: string[] | undefined;
       for (const participant of message.querySelectorAll('[email]')) {
         const keys = emailKeys(participant.getAttribute('email') ?? '').map((key) => key.value);

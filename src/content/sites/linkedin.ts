@@ -4,8 +4,8 @@ import type { SiteAdapter } from './types';
 
 /**
  * LinkedIn person profiles: `/in/<slug>/` and its sub-pages (`/in/<slug>/details/…`). The slug
- * is the identity; the name in the profile's top card (the page's `h1`) is weak evidence. The
- * feed, company pages, jobs and messaging are not handled yet (no candidates).
+ * is the identity; the name in the top card (its `h1`) is weak evidence. The feed, company
+ * pages, jobs and messaging are not handled yet (no candidates).
  */
 
 const HOST = /^(?:[a-z]{2,3}\.|www\.)?linkedin\.com$/;
@@ -74,7 +74,8 @@ export const linkedin: SiteAdapter = {
     const candidates: Candidate[] = [
       { key: `linkedin:${slug}`, strength: 'strong', focus: true, role: 'profile' },
     ];
-    const name = normaliseIdentity('name', doc.querySelector('main h1')?.textContent ?? '');
+    const heading = doc.querySelector('main section h1') ?? doc.querySelector('main h1');
+    const name = normaliseIdentity('name', heading?.textContent ?? '');
     if (name) candidates.push({ key: `name:${name}`, strength: 'weak', role: 'profile' });
     return candidates;
   },
