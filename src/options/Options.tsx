@@ -47,7 +47,6 @@ function ConnectSection() {
     setFailure(undefined);
     setSignedOut(false);
     try {
-      await grantServerOrigin(url);
       const result = await sendMessage('connect', { serverUrl: url, token: token.trim() });
       if (result.ok) {
         setConnectedAs(result.colleagueName);
@@ -136,23 +135,6 @@ function ConnectSection() {
       </div>
     </section>
   );
-}
-
-/**
- * If the manifest asks for the server's origin at connect time (optional host permission), ask
- * now: the request needs the user's click, which the worker does not have.
- */
-async function grantServerOrigin(serverUrl: string): Promise<void> {
-  const optional = chrome.runtime.getManifest().optional_host_permissions ?? [];
-  if (optional.length === 0) return;
-  let origin: string;
-  try {
-    origin = `${new URL(serverUrl).origin}/*`;
-  } catch {
-    return; // the worker answers a bad URL with a clear 'bad_url'
-  }
-  const granted = await chrome.permissions.request({ origins: [origin] });
-  if (!granted) throw new Error(`permission to contact ${origin} was not granted`);
 }
 
 function SyncSection() {
