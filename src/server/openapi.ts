@@ -1,0 +1,181 @@
+/**
+ * GET /v1/openapi.json — generated from the same zod schemas the server validates with, so the
+ * document cannot drift from what the server accepts.
+ */
+import { z } from 'zod';
+import {
+  CustomersUpsertRequest,
+  CustomersUpsertResponse,
+  EngagementsIngestRequest,
+  EngagementsIngestResponse,
+  ErrorBody,
+  HealthResponse,
+  LIMITS,
+  MeResponse,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from '../protocol';
+
+const SCHEMAS = {
+  ErrorBody,
+  HealthResponse,
+  MeResponse,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  CustomersUpsertRequest,
+  CustomersUpsertResponse,
+  EngagementsIngestRequest,
+  EngagementsIngestResponse,
+} as const;
+type SchemaName = keyof typeof SCHEMAS;
+
+const REQUEST_SCHEMAS: ReadonlySet<SchemaName> = new Set([
+  'PushRequest',
+  'CustomersUpsertRequest',
+  'EngagementsIngestRequest',
+]);
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: SchemaName) => ({ content: { 'application/json': { schema: ref(name) } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      { description: ERROR_TEXT[status], ...json('ErrorBody') },
+    ]),
+  );
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'invalid request; the message names the field',
+  401: 'missing, unknown or revoked token',
+  403: 'the token’s role may not do this',
+  409: 'conflict',
+  413: `body larger than ${LIMITS.bodyBytes} bytes`,
+  429: 'rate limited; see the Retry-After header',
+};
+
+function operation(
+  summary: string,
+  roles: string,
+  request: SchemaName | null,
+  response: SchemaName,
+  statuses: number[],
+) {
+  return {
+    summary,
+    description: `Allowed for: ${roles}.`,
+    security: [{ bearer: [] }],
+    ...(request ? { requestBody: { required: true, ...json(request) } } : {}),
+    responses: { '200': { description: 'OK', ...json(response) }, ...errors(...statuses) },
+  };
+}
+
+let cached: { version: string; document: object } | undefined;
+
+export function openApiDocument(version: string): object {
+  if (cached?.version === version) return cached.document;
+  const schemas = Object.fromEntries(
+    Object.entries(SCHEMAS).map(([name, schema]) => [
+      name,
+      z.toJSONSchema(schema, {
+        target: 'openapi-3.0',
+        io: REQUEST_SCHEMAS.has(name as SchemaName) ? 'input' : 'output',
+        unrepresentable: 'any',
+      }),
+    ]),
+  );
+  const document = {
+    openapi: '3.0.3',
+    info: {
+      title: 'Touchbase API',
+      version,
+      description:
+        'The company ledger of customers, identities, colleagues and engagements. Send `Authorization: Bearer <token>`. Every error is `{ "error": { "code", "message" } }`. Unknown fields are ignored.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas,
+    },
+    paths: {
+      '/v1/health': {
+        get: {
+          summary: 'Liveness and database kind',
+          security: [],
+          responses: { '200': { description: 'OK', ...json('HealthResponse') } },
+        },
+      },
+      '/v1/me': {
+        get: operation(
+          'The colleague behind the token',
+          'member, admin',
+          null,
+          'MeResponse',
+          [401, 403, 429],
+        ),
+      },
+      '/v1/sync/pull': {
+        get: {
+          ...operation(
+            'Changes since a cursor, in change order',
+            'member, admin',
+            null,
+            'PullResponse',
+            [400, 401, 403, 429],
+          ),
+          parameters: [
+            {
+              name: 'cursor',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'from the previous response; absent = from the start',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: {
+                type: 'integer',
+                minimum: 1,
+                maximum: LIMITS.pullMax,
+                default: LIMITS.pullDefault,
+              },
+            },
+          ],
+        },
+      },
+      '/v1/sync/push': {
+        post: operation(
+          'Apply a client’s queued mutations exactly once',
+          'member, admin',
+          'PushRequest',
+          'PushResponse',
+          [400, 401, 403, 409, 413, 429],
+        ),
+      },
+      '/v1/customers': {
+        post: operation(
+          'Upsert customers by externalId',
+          'admin, integration',
+          'CustomersUpsertRequest',
+          'CustomersUpsertResponse',
+          [400, 401, 403, 413, 429],
+        ),
+      },
+      '/v1/engagements': {
+        post: operation(
+          'Ingest engagements, idempotent on (source, externalId); per-item results',
+          'admin, integration',
+          'EngagementsIngestRequest',
+          'EngagementsIngestResponse',
+          [400, 401, 403, 413, 429],
+        ),
+      },
+    },
+  };
+  cached = { version, document };
+  return document;
+}
