@@ -205,7 +205,10 @@ function countRowsRead(): () => number {
   }
   for (const step of ['continue', 'advance', 'continuePrimaryKey'] as const) {
     const original = IDBCursor.prototype[step] as (...args: unknown[]) => void;
-    vi.spyOn(IDBCursor.prototype, step).mockImplementation(function (this: IDBCursor, ...args) {
+    vi.spyOn(IDBCursor.prototype, step).mockImplementation(function (
+      this: IDBCursor,
+      ...args: unknown[]
+    ) {
       rows += 1;
       original.apply(this, args);
     });
