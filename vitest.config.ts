@@ -10,6 +10,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // a throwaway PostgreSQL for the server tests' PostgreSQL variants
+          globalSetup: ['test/helpers/pg-global-setup.ts'],
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/e2e/**', '**/node_modules/**'],
           testTimeout: 20_000,
