@@ -8,6 +8,7 @@ import { db } from '../cache/db';
 import { browser, type Runtime } from '../platform/browser';
 import { onMessage, sendMessage } from '../platform/messaging';
 import { getSettings, setSettings, watchSettings } from '../platform/settings';
+import { serveSidebarFeeds } from '../sidebar/feed';
 import { type AccountDeps, connect, signOut } from './account';
 import { SyncEngine } from './sync';
 import { forgetAllTabs, forgetTab, reResolveAllTabs, setBadge, tabState, updateTab } from './tabs';
@@ -68,6 +69,13 @@ onMessage('signOut', async ({ sender }) => {
   if (!fromExtensionPage(sender)) refuse('signOut');
   await signOut(account);
   await forgetAllTabs();
+});
+
+// The sidebar iframe may not open IndexedDB (third-party context): the worker serves its data.
+serveSidebarFeeds({
+  db: db(),
+  isOwnPage: (sender) => sender !== undefined && fromExtensionPage(sender),
+  onNoteSaved: () => void engine.sync({ force: true }),
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {

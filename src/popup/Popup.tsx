@@ -6,6 +6,7 @@ import { customersByIds } from '../cache/queries';
 import { openOptions, useConnection } from '../ui/connection';
 import { useLiveQuery, useNow, useTabState } from '../ui/hooks';
 import { NoteForm } from '../ui/NoteForm';
+import { saveDraftHere } from '../ui/notes';
 import { relativeTime } from '../ui/time';
 import { CustomerSearch } from './CustomerSearch';
 
@@ -32,7 +33,7 @@ function useTargetTabId(): number | null | undefined {
 }
 
 export function Popup() {
-  const { connected, me } = useConnection();
+  const { connected } = useConnection();
   const tabId = useTargetTabId();
   const [picked, setPicked] = useState<CachedCustomer>();
   const [selectedId, setSelectedId] = useState<string>();
@@ -80,7 +81,7 @@ export function Popup() {
               }}
             />
           </fieldset>
-          <NoteForm customerId={selectedId} me={me} autoFocus={false} />
+          <NoteForm customerId={selectedId} save={saveDraftHere} />
           {!selectedId && <p class="muted small">Choose a customer to write a note about.</p>}
           <RecentNotes />
         </>

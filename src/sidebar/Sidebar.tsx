@@ -1,28 +1,28 @@
 import { useState } from 'preact/hooks';
-import { db, type SyncProgress } from '../cache/db';
-import {
-  colleagueSummary,
-  customersByIds,
-  type DepartmentTouches,
-  type EngagementRow,
-  engagementsFor,
-} from '../cache/queries';
+import type { SyncProgress } from '../cache/db';
+import type { DepartmentTouches, EngagementRow } from '../cache/queries';
 import type { TabMatch, TabState } from '../platform/messaging';
 import { setSettings } from '../platform/settings';
-import type { Colleague } from '../protocol';
-import { openOptions, useConnection } from '../ui/connection';
-import { useLiveQuery, useNow, useTabState } from '../ui/hooks';
+import { openOptions } from '../ui/connection';
+import { type TabStateResult, useNow, useSettings, useTabState } from '../ui/hooks';
 import { CHANNEL_LABELS, describeKey, describeMatch } from '../ui/labels';
 import { NoteForm } from '../ui/NoteForm';
+import type { NoteDraft } from '../ui/notes';
 import { SyncStatus } from '../ui/SyncStatus';
 import { exactTime, relativeTime } from '../ui/time';
+import { type CustomerView, type SidebarSnapshot, SUMMARY_DAYS } from './feed';
+import { useSidebarFeed } from './feed-client';
 
-const SUMMARY_DAYS = 90;
-const LATEST_ENGAGEMENTS = 20;
-
-/** The page inside the overlay iframe: the tab's customers and who at the company touched them. */
+/**
+ * The page inside the overlay iframe: the tab's customers and who at the company touched them.
+ * Its data comes from the worker (see feed.ts): this frame may not open IndexedDB.
+ */
 export function Sidebar() {
-  const { connected, me, sync } = useConnection();
+  const settings = useSettings('serverUrl', 'token');
+  const connected = settings && Boolean(settings.serverUrl && settings.token);
+  const tab = useTabState();
+  const matches = tab.loading ? [] : orderedMatches(tab.state);
+  const feed = useSidebarFeed(connected ? matches.map((m) => m.customerId) : undefined);
   const now = useNow();
 
   return (
@@ -41,13 +41,19 @@ export function Sidebar() {
       </header>
       <main class="sidebar-body stack">
         {connected === false && <NotConnected />}
-        {connected && (
+        {connected && feed.snapshot && (
           <>
-            <SyncStatus sync={sync} now={now} />
-            {isFirstSync(sync) ? (
-              <FirstSync rowsSoFar={sync?.rowsSoFar ?? 0} />
+            <SyncStatus sync={feed.snapshot.sync ?? undefined} now={now} />
+            {isFirstSync(feed.snapshot.sync) ? (
+              <FirstSync rowsSoFar={feed.snapshot.sync?.rowsSoFar ?? 0} />
             ) : (
-              <TabCustomers me={me} now={now} />
+              <TabCustomers
+                tab={tab}
+                matches={matches}
+                snapshot={feed.snapshot}
+                saveNote={feed.saveNote}
+                now={now}
+              />
             )}
           </>
         )}
@@ -57,7 +63,7 @@ export function Sidebar() {
 }
 
 /** Until the first complete pull the cache cannot tell "not in Touchbase" from "not here yet". */
-function isFirstSync(sync: SyncProgress | undefined): boolean {
+function isFirstSync(sync: SyncProgress | null): boolean {
   return !sync || (sync.initial && !sync.lastSyncedAt);
 }
 
@@ -90,16 +96,38 @@ function FirstSync({ rowsSoFar }: { rowsSoFar: number }) {
   );
 }
 
-function TabCustomers({ me, now }: { me: Colleague | undefined; now: Date }) {
-  const tab = useTabState();
+function TabCustomers({
+  tab,
+  matches,
+  snapshot,
+  saveNote,
+  now,
+}: {
+  tab: TabStateResult;
+  matches: TabMatch[];
+  snapshot: SidebarSnapshot;
+  saveNote: (draft: NoteDraft) => Promise<void>;
+  now: Date;
+}) {
   if (tab.loading) return <p class="muted">Looking for customers on this page…</p>;
-  const matches = orderedMatches(tab.state);
   if (matches.length === 0) return <NoMatches state={tab.state} />;
+  const views = new Map(snapshot.customers.map((view) => [view.customer.id, view]));
   return (
     <>
-      {matches.map((match) => (
-        <CustomerPanel key={match.customerId} match={match} me={me} now={now} />
-      ))}
+      {matches.map((match) => {
+        const view = views.get(match.customerId);
+        return (
+          view && (
+            <CustomerPanel
+              key={match.customerId}
+              match={match}
+              view={view}
+              saveNote={saveNote}
+              now={now}
+            />
+          )
+        );
+      })}
     </>
   );
 }
@@ -138,30 +166,18 @@ function NoMatches({ state }: { state: TabState | null }) {
 
 function CustomerPanel({
   match,
-  me,
+  view,
+  saveNote,
   now,
 }: {
   match: TabMatch;
-  me: Colleague | undefined;
+  view: CustomerView;
+  saveNote: (draft: NoteDraft) => Promise<void>;
   now: Date;
 }) {
-  const { customerId } = match;
-  const customer = useLiveQuery(
-    () => customersByIds(db(), [customerId]).then(([row]) => row ?? null),
-    [customerId],
-  );
-  const departments = useLiveQuery(
-    () => colleagueSummary(db(), customerId, SUMMARY_DAYS, new Date()),
-    [customerId],
-  );
-  const engagements = useLiveQuery(
-    () => engagementsFor(db(), customerId, LATEST_ENGAGEMENTS),
-    [customerId],
-  );
   const [writing, setWriting] = useState(false);
-
-  if (!customer) return null;
-  const headingId = `customer-${customerId}`;
+  const { customer, departments, engagements } = view;
+  const headingId = `customer-${customer.id}`;
   const details = [customer.company, customer.tier].filter(Boolean).join(' · ');
 
   return (
@@ -184,7 +200,13 @@ function CustomerPanel({
         <Engagements engagements={engagements} now={now} />
       </section>
       {writing ? (
-        <NoteForm customerId={customerId} customerName={customer.name} me={me} compact autoFocus />
+        <NoteForm
+          customerId={customer.id}
+          customerName={customer.name}
+          save={saveNote}
+          compact
+          autoFocus
+        />
       ) : (
         <button type="button" onClick={() => setWriting(true)}>
           Add a note
@@ -194,14 +216,7 @@ function CustomerPanel({
   );
 }
 
-function Departments({
-  departments,
-  now,
-}: {
-  departments: DepartmentTouches[] | undefined;
-  now: Date;
-}) {
-  if (!departments) return null;
+function Departments({ departments, now }: { departments: DepartmentTouches[]; now: Date }) {
   if (departments.length === 0) {
     return <p class="muted small">No colleague engaged in the last {SUMMARY_DAYS} days.</p>;
   }
@@ -233,14 +248,7 @@ function Departments({
   );
 }
 
-function Engagements({
-  engagements,
-  now,
-}: {
-  engagements: EngagementRow[] | undefined;
-  now: Date;
-}) {
-  if (!engagements) return null;
+function Engagements({ engagements, now }: { engagements: EngagementRow[]; now: Date }) {
   if (engagements.length === 0) return <p class="muted small">No engagements yet.</p>;
   return (
     <ol class="list engagements">

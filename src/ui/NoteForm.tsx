@@ -1,15 +1,13 @@
 import { useId, useState } from 'preact/hooks';
-import { db } from '../cache/db';
-import { saveNote } from '../cache/notes';
-import { sendMessage } from '../platform/messaging';
-import { CHANNELS, type Channel, type Colleague, LIMITS, type Visibility } from '../protocol';
+import { CHANNELS, type Channel, LIMITS, type Visibility } from '../protocol';
 import { CHANNEL_LABELS, VISIBILITY_LABELS } from './labels';
+import type { NoteDraft } from './notes';
 
 interface NoteFormProps {
   /** the customer the note is about; without one the form cannot save */
   customerId: string | undefined;
-  /** the connected colleague (meta 'me'), the note's author */
-  me: Colleague | undefined;
+  /** stores the note (in this page's cache, or through the worker for the sidebar) */
+  save: (draft: NoteDraft) => Promise<void>;
   /** the customer's name, for the labels of a form among several */
   customerName?: string;
   /** fewer fields for the sidebar: the topic is left out */
@@ -20,13 +18,10 @@ interface NoteFormProps {
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-/**
- * Writes a note into the cache and its outbox (works offline), then asks the worker to sync.
- * If saving fails the text stays in the form, with the reason.
- */
+/** The note form of the popup and the sidebar. If saving fails the text stays, with the reason. */
 export function NoteForm({
   customerId,
-  me,
+  save,
   customerName,
   compact,
   autoFocus,
@@ -41,10 +36,10 @@ export function NoteForm({
   const [error, setError] = useState<string>();
   const [savedMessage, setSavedMessage] = useState<string>();
 
-  const canSave = Boolean(customerId && me && body.trim() && !saving);
+  const canSave = Boolean(customerId && body.trim() && !saving);
 
   async function submit() {
-    if (!customerId || !me || saving) return;
+    if (!customerId || saving) return;
     if (!body.trim()) {
       setError('Write something first.');
       return;
@@ -53,19 +48,10 @@ export function NoteForm({
     setError(undefined);
     setSavedMessage(undefined);
     try {
-      await saveNote(db(), {
-        customerId,
-        channel,
-        body,
-        topic: topic.trim() || undefined,
-        visibility,
-        me,
-      });
+      await save({ customerId, channel, body, topic: topic.trim() || undefined, visibility });
       setBody('');
       setTopic('');
-      setSavedMessage('Saved. It syncs in the background, also when you are offline now.');
-      // The note is safe in the outbox; a failed sync request only delays it to the next alarm.
-      sendMessage('syncNow').catch(() => undefined);
+      setSavedMessage('Saved. It syncs in the background, also if you are offline now.');
       onSaved?.();
     } catch (cause) {
       setError(cause instanceof Error ? cause.message : String(cause));

@@ -1,11 +1,16 @@
 /**
  * The `chrome` APIs the pages touch, in memory: storage.local / storage.session with change
- * events, tabs.query, runtime.openOptionsPage/getURL/getManifest. The worker is not under test
- * here; messages to it are mocked per test file (see vi.mock of platform/messaging).
+ * events, tabs.query, runtime.openOptionsPage/getURL/getManifest, and runtime ports (the sidebar
+ * feed's real worker side runs in the test against the real cache). The worker's message
+ * handlers are not under test here; messages are mocked per test file (vi.mock of messaging).
  */
 import { vi } from 'vitest';
 
 type Listener = (changes: Record<string, chrome.storage.StorageChange>, area: string) => void;
+type PortListener = (port: chrome.runtime.Port) => void;
+
+/** The URL our own pages connect from; a content script's port carries the host page's URL. */
+export const SIDEBAR_URL = 'chrome-extension://test/src/sidebar/index.html';
 
 export interface FakeChrome {
   local: Map<string, unknown>;
@@ -14,6 +19,64 @@ export interface FakeChrome {
   set(area: 'local' | 'session', items: Record<string, unknown>): Promise<void>;
   activeTabId: number;
   openOptionsPage: ReturnType<typeof vi.fn>;
+  /** the URL runtime.connect reports as the sender (default: the sidebar page) */
+  connectFrom: string;
+  /** the worker-side ends of open ports, to simulate the worker stopping */
+  workerPorts: Set<chrome.runtime.Port>;
+}
+
+/**
+ * Two connected port ends, like runtime.connect/onConnect: messages are structured-cloned and
+ * delivered asynchronously; disconnecting one end fires onDisconnect on the other.
+ */
+function portPair(name: string, senderUrl: string): [chrome.runtime.Port, chrome.runtime.Port] {
+  interface End {
+    sender?: chrome.runtime.MessageSender;
+    messageListeners: Set<(message: unknown) => void>;
+    disconnectListeners: Set<() => void>;
+    connected: boolean;
+    peer: End;
+    port: chrome.runtime.Port;
+  }
+  const make = (sender?: chrome.runtime.MessageSender): End =>
+    ({
+      sender,
+      messageListeners: new Set(),
+      disconnectListeners: new Set(),
+      connected: true,
+    }) as End;
+  const page = make();
+  const worker = make({ url: senderUrl, id: 'test' });
+  page.peer = worker;
+  worker.peer = page;
+  for (const end of [page, worker]) {
+    end.port = {
+      name,
+      sender: end.sender,
+      postMessage(message: unknown) {
+        if (!end.connected) throw new Error('Attempting to use a disconnected port object');
+        const copy = structuredClone(message);
+        setTimeout(() => {
+          if (end.peer.connected) for (const listener of end.peer.messageListeners) listener(copy);
+        });
+      },
+      disconnect() {
+        if (!end.connected) return;
+        end.connected = false;
+        end.peer.connected = false;
+        setTimeout(() => {
+          for (const listener of end.peer.disconnectListeners) listener();
+        });
+      },
+      onMessage: {
+        addListener: (listener: (message: unknown) => void) => end.messageListeners.add(listener),
+      },
+      onDisconnect: {
+        addListener: (listener: () => void) => end.disconnectListeners.add(listener),
+      },
+    } as unknown as chrome.runtime.Port;
+  }
+  return [page.port, worker.port];
 }
 
 export function installFakeChrome(): FakeChrome {
@@ -32,7 +95,10 @@ export function installFakeChrome(): FakeChrome {
     },
     activeTabId: 7,
     openOptionsPage: vi.fn(async () => undefined),
+    connectFrom: SIDEBAR_URL,
+    workerPorts: new Set(),
   };
+  const connectListeners = new Set<PortListener>();
   const areaApi = (area: 'local' | 'session') => ({
     async get(keys: string[]) {
       const out: Record<string, unknown> = {};
@@ -56,6 +122,16 @@ export function installFakeChrome(): FakeChrome {
       openOptionsPage: fake.openOptionsPage,
       getURL: (path: string) => `chrome-extension://test/${path}`,
       getManifest: () => ({}),
+      connect({ name }: { name: string }) {
+        const [page, worker] = portPair(name, fake.connectFrom);
+        fake.workerPorts.add(worker);
+        worker.onDisconnect.addListener(() => fake.workerPorts.delete(worker));
+        setTimeout(() => {
+          for (const listener of connectListeners) listener(worker);
+        });
+        return page;
+      },
+      onConnect: { addListener: (listener: PortListener) => connectListeners.add(listener) },
     },
     permissions: { request: vi.fn(async () => true) },
   };

@@ -3,10 +3,11 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { db, type SyncProgress } from '../../src/cache/db';
 import { sendMessage, type TabState } from '../../src/platform/messaging';
+import { SIDEBAR_FEED_PORT, serveSidebarFeeds } from '../../src/sidebar/feed';
 import { Sidebar } from '../../src/sidebar/Sidebar';
 import { button, mount, type, waitFor, waitForText } from './dom';
 import { type FakeChrome, installFakeChrome } from './fake-chrome';
-import { COLLEAGUES, JANE, JANET, resetDb, seedLedger } from './seed';
+import { COLLEAGUES, engagement, JANE, JANET, resetDb, seedLedger } from './seed';
 
 vi.mock('../../src/platform/messaging', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/platform/messaging')>()),
@@ -16,6 +17,7 @@ const send = vi.mocked(sendMessage);
 
 const TAB_ID = 7;
 let fake: FakeChrome;
+let onNoteSaved: ReturnType<typeof vi.fn<() => void>>;
 let unmount: (() => void) | undefined;
 
 function tabState(partial: Partial<TabState>): TabState {
@@ -56,6 +58,13 @@ function render() {
 
 beforeEach(async () => {
   fake = installFakeChrome();
+  onNoteSaved = vi.fn<() => void>();
+  // The worker's side of the sidebar feed, for real, over the same fake-indexeddb cache.
+  serveSidebarFeeds({
+    db: db(),
+    isOwnPage: (sender) => sender?.url?.startsWith('chrome-extension://test/') === true,
+    onNoteSaved,
+  });
   send.mockReset();
   await resetDb(db());
   await seedLedger(db());
@@ -215,7 +224,7 @@ describe('a matched customer', () => {
       ),
     );
     expect(root.querySelector('.engagements > li')?.textContent).toContain('Sam Sato');
-    expect(send).toHaveBeenCalledWith('syncNow');
+    expect(onNoteSaved).toHaveBeenCalledOnce();
   });
 
   test('the collapse button remembers the collapsed state', async () => {
@@ -227,5 +236,53 @@ describe('a matched customer', () => {
       root.querySelector('button[aria-label="Collapse the Touchbase sidebar"]') as HTMLButtonElement
     ).click();
     await waitFor(() => expect(fake.local.get('sidebarCollapsed')).toBe(true));
+  });
+});
+
+describe('the feed from the worker', () => {
+  const janeOnTab = () =>
+    tabState({
+      matches: [
+        { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+      ],
+    });
+
+  test('a row arriving in the cache reaches the open sidebar', async () => {
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitForText(root, 'Refund for order 1182');
+    await db().engagements.put(
+      engagement(JANE.id, 'col-finn', 0, { summary: 'Invoice sent today', channel: 'email' }),
+    );
+    await waitFor(() =>
+      expect(root.querySelector('.engagements > li')?.textContent).toContain('Invoice sent today'),
+    );
+  });
+
+  test('keeps updating after the worker stopped and started again', async () => {
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitForText(root, 'Refund for order 1182');
+    for (const port of fake.workerPorts) port.disconnect();
+    await waitFor(() => expect(fake.workerPorts.size).toBe(1));
+    await db().engagements.put(engagement(JANE.id, 'col-finn', 0, { summary: 'After restart' }));
+    await waitForText(root, 'After restart');
+  });
+
+  test('a content script gets nothing: the port is closed without data', async () => {
+    fake.connectFrom = 'https://mail.google.com/mail/u/0/#inbox';
+    await connect();
+    const port = chrome.runtime.connect({ name: SIDEBAR_FEED_PORT });
+    const received: unknown[] = [];
+    let closed = false;
+    port.onMessage.addListener((message) => received.push(message));
+    port.onDisconnect.addListener(() => {
+      closed = true;
+    });
+    port.postMessage({ type: 'watch', customerIds: [JANE.id] });
+    await waitFor(() => expect(closed).toBe(true));
+    expect(received).toEqual([]);
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * The sidebar's data, served by the service worker over a runtime port.
+ *
+ * The sidebar iframe lives inside the host site (mail.google.com, …), a third-party context:
+ * Chromium refuses it IndexedDB when third-party storage is blocked (and would partition it
+ * otherwise), so the sidebar cannot open the extension's Dexie cache itself. The worker runs the
+ * sidebar's queries with liveQuery and posts a fresh snapshot whenever the rows behind it change
+ * (its own sync, or a note saved in the popup), and saves the sidebar's notes. This module is the
+ * worker side; src/sidebar/feed-client.ts is the page side. No Preact here: the worker imports it.
+ */
+import { liveQuery } from 'dexie';
+import type { CachedCustomer, SyncProgress, TouchbaseDb } from '../cache/db';
+import { saveNote } from '../cache/notes';
+import {
+  colleagueSummary,
+  customersByIds,
+  type DepartmentTouches,
+  type EngagementRow,
+  engagementsFor,
+} from '../cache/queries';
+import type { Colleague } from '../protocol';
+import type { NoteDraft } from '../ui/notes';
+
+export const SIDEBAR_FEED_PORT = 'touchbase-sidebar-feed';
+export const SUMMARY_DAYS = 90;
+export const LATEST_ENGAGEMENTS = 20;
+
+export interface CustomerView {
+  customer: CachedCustomer;
+  /** colleagues who engaged in the last SUMMARY_DAYS days, by department */
+  departments: DepartmentTouches[];
+  /** the LATEST_ENGAGEMENTS newest engagements */
+  engagements: EngagementRow[];
+}
+
+export interface SidebarSnapshot {
+  me: Colleague | null;
+  sync: SyncProgress | null;
+  /** in the order asked; ids not in the cache are left out */
+  customers: CustomerView[];
+}
+
+/** sidebar → worker */
+export type FeedRequest =
+  | { type: 'watch'; customerIds: string[] }
+  | { type: 'saveNote'; requestId: number; draft: NoteDraft };
+
+/** worker → sidebar */
+export type FeedMessage =
+  | { type: 'snapshot'; snapshot: SidebarSnapshot }
+  | { type: 'noteSaved'; requestId: number; error?: string };
+
+/** Everything the sidebar shows for these customers, read in one pass over the indexes. */
+export async function sidebarSnapshot(
+  db: TouchbaseDb,
+  customerIds: string[],
+  now: Date = new Date(),
+): Promise<SidebarSnapshot> {
+  const [me, sync, customers] = await Promise.all([
+    db.getMeta('me'),
+    db.getMeta('sync'),
+    customersByIds(db, customerIds),
+  ]);
+  const views = await Promise.all(
+    customers.map(async (customer) => ({
+      customer,
+      departments: await colleagueSummary(db, customer.id, SUMMARY_DAYS, now),
+      engagements: await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
+    })),
+  );
+  return { me: me ?? null, sync: sync ?? null, customers: views };
+}
+
+export interface FeedDeps {
+  db: TouchbaseDb;
+  /** the sender is one of our own pages (never a content script: customer data stays inside) */
+  isOwnPage: (sender: chrome.runtime.MessageSender | undefined) => boolean;
+  /** a note was saved: push it soon */
+  onNoteSaved: () => void;
+}
+
+/** Registers the worker's side of the feed. Call at the worker's top level. */
+export function serveSidebarFeeds(deps: FeedDeps): void {
+  chrome.runtime.onConnect.addListener((port) => {
+    if (port.name !== SIDEBAR_FEED_PORT) return;
+    if (!deps.isOwnPage(port.sender)) {
+      port.disconnect();
+      return;
+    }
+    serveFeed(port, deps);
+  });
+}
+
+/** One sidebar's feed: re-sends the snapshot whenever the rows it read change. */
+export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): void {
+  let subscription: { unsubscribe(): void } | undefined;
+  let open = true;
+  const close = () => {
+    open = false;
+    subscription?.unsubscribe();
+  };
+  const post = (message: FeedMessage) => {
+    if (!open) return;
+    try {
+      port.postMessage(message);
+    } catch {
+      close(); // the sidebar went away before its disconnect event reached us
+    }
+  };
+
+  port.onMessage.addListener((request: FeedRequest) => {
+    if (request.type === 'watch') {
+      subscription?.unsubscribe();
+      const ids = request.customerIds.filter((id) => typeof id === 'string').slice(0, 50);
+      subscription = liveQuery(() => sidebarSnapshot(deps.db, ids)).subscribe({
+        next: (snapshot) => post({ type: 'snapshot', snapshot }),
+        error: (error) => console.error('Touchbase: sidebar query failed', error),
+      });
+    } else if (request.type === 'saveNote') {
+      void saveDraft(deps, request.draft).then(
+        () => post({ type: 'noteSaved', requestId: request.requestId }),
+        (error: unknown) =>
+          post({
+            type: 'noteSaved',
+            requestId: request.requestId,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      );
+    }
+  });
+  port.onDisconnect.addListener(close);
+}
+
+async function saveDraft(deps: FeedDeps, draft: NoteDraft): Promise<void> {
+  const me = await deps.db.getMeta('me');
+  if (!me) throw new Error('connect Touchbase in options before writing notes');
+  await saveNote(deps.db, { ...draft, me });
+  deps.onNoteSaved();
+}
