@@ -157,11 +157,11 @@ async function serveCommand(
 }
 
 async function run(argv: string[]): Promise<void> {
-  const { command, values, args } = parse(argv);
-  if (values.help) {
+  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
     console.log(USAGE);
     return;
   }
+  const { command, values, args } = parse(argv);
   const dbFile = typeof values.db === 'string' ? values.db : undefined;
   switch (command) {
     case 'serve':

@@ -14,6 +14,7 @@ import {
   describeZodError,
   EngagementInput,
   IDENTITY_KINDS,
+  type IdentityInput,
   type IdentityKind,
 } from '../protocol';
 import { writeTransaction } from './changes';
@@ -21,6 +22,7 @@ import { prepareCustomers, upsertCustomers } from './customers';
 import type { Store } from './db';
 import { ingestEngagements } from './engagements';
 import { ApiError } from './errors';
+import { keysOf } from './identities';
 
 interface Row {
   line: number;
@@ -30,8 +32,9 @@ interface Row {
 /** Header names are matched loosely: `external_id`, `externalId` and `External ID` are one column. */
 const columnKey = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
 
+/** `name` is the customer's own column, not a name identity. */
 const IDENTITY_COLUMNS = new Map<string, IdentityKind>(
-  IDENTITY_KINDS.map((kind) => [columnKey(kind), kind]),
+  IDENTITY_KINDS.filter((kind) => kind !== 'name').map((kind) => [columnKey(kind), kind]),
 );
 
 async function readCsv(file: string): Promise<Row[]> {
@@ -79,7 +82,7 @@ const optional = (value: string | undefined) => (value ? value : undefined);
 /**
  * Columns: external_id, name, kind (person|organization), company, tier, and one column per
  * identity kind (email, domain, phone, x, linkedin, linkedin_company, facebook, instagram,
- * reddit, youtube, bluesky, github, name); a cell may hold several values separated by `;`.
+ * reddit, youtube, bluesky, github); a cell may hold several values separated by `;`.
  */
 export async function importCustomersFile(
   store: Store,
@@ -90,15 +93,17 @@ export async function importCustomersFile(
   const inputs: CustomerInput[] = [];
   const lines: number[] = [];
   for (const { line, fields } of rows) {
-    const identities = Object.entries(fields).flatMap(([column, cell]) => {
+    const identities: IdentityInput[] = [];
+    for (const [column, cell] of Object.entries(fields)) {
       const kind = IDENTITY_COLUMNS.get(column);
-      if (!kind || !cell) return [];
-      return cell
-        .split(';')
-        .map((value) => value.trim())
-        .filter(Boolean)
-        .map((value) => ({ kind, value }));
-    });
+      if (!kind || !cell) continue;
+      for (const value of cell.split(';').map((part) => part.trim())) {
+        if (!value) continue;
+        if (!keysOf({ kind, value }))
+          problems.push(`line ${line}: ${kind}: "${value}" is not a valid ${kind}`);
+        identities.push({ kind, value });
+      }
+    }
     const parsed = CustomerInput.safeParse({
       externalId: fields.externalid,
       name: fields.name,
@@ -107,16 +112,10 @@ export async function importCustomersFile(
       tier: optional(fields.tier),
       identities,
     });
-    if (!parsed.success) {
-      problems.push(`line ${line}: ${describeZodError(parsed.error)}`);
-      continue;
-    }
-    try {
-      prepareCustomers([parsed.data]);
+    if (!parsed.success) problems.push(`line ${line}: ${describeZodError(parsed.error)}`);
+    else {
       inputs.push(parsed.data);
       lines.push(line);
-    } catch (error) {
-      problems.push(`line ${line}: ${(error as Error).message.replace(/^customers\[0\]\./, '')}`);
     }
   }
   const firstLine = new Map<string, number>();
