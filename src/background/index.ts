@@ -99,16 +99,20 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTab(tabId);
 });
 
-browser.tabs.onUpdated.addListener((tabId, change) => {
+browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+  if (!change.url && change.status === undefined) return;
   void (async () => {
     const state = await tabState(tabId);
     if (!state) return;
-    // Same-site navigation (Gmail's hash, LinkedIn's pushState): keep the state until the content
-    // script reports the new page. Another site may have no content script to ever report.
-    if (change.url && hostOf(change.url) !== hostOf(state.url)) {
+    // The URL is readable only on the supported sites (our host permissions). Same site: keep
+    // the state until the content script reports the new page (Gmail's hash, LinkedIn's
+    // pushState). Another site, or one we cannot read: nobody may ever report, so forget it.
+    const url = change.url ?? tab.url;
+    if (!url || hostOf(url) !== hostOf(state.url)) {
       await forgetTab(tabId);
       await setBadge(tabId, 0);
     } else if (change.status === 'complete') {
+      // A new document resets the tab's badge; show what the tab state holds until it reports.
       await setBadge(tabId, state.matches.length);
     }
   })();
