@@ -200,13 +200,7 @@ function CustomerPanel({
         <Engagements engagements={engagements} now={now} />
       </section>
       {writing ? (
-        <NoteForm
-          customerId={customer.id}
-          customerName={customer.name}
-          save={saveNote}
-          compact
-          autoFocus
-        />
+        <NoteForm customerId={customer.id} save={saveNote} compact autoFocus />
       ) : (
         <button type="button" onClick={() => setWriting(true)}>
           Add a note

@@ -8,8 +8,6 @@ interface NoteFormProps {
   customerId: string | undefined;
   /** stores the note (in this page's cache, or through the worker for the sidebar) */
   save: (draft: NoteDraft) => Promise<void>;
-  /** the customer's name, for the labels of a form among several */
-  customerName?: string;
   /** fewer fields for the sidebar: the topic is left out */
   compact?: boolean;
   autoFocus?: boolean;
@@ -19,14 +17,7 @@ interface NoteFormProps {
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** The note form of the popup and the sidebar. If saving fails the text stays, with the reason. */
-export function NoteForm({
-  customerId,
-  save,
-  customerName,
-  compact,
-  autoFocus,
-  onSaved,
-}: NoteFormProps) {
+export function NoteForm({ customerId, save, compact, autoFocus, onSaved }: NoteFormProps) {
   const id = useId();
   const [body, setBody] = useState('');
   const [channel, setChannel] = useState<Channel>('note');
@@ -67,11 +58,9 @@ export function NoteForm({
     }
   }
 
-  const about = customerName ? ` about ${customerName}` : '';
   return (
     <form
       class="stack note-form"
-      aria-label={`Add a note${about}`}
       onSubmit={(event) => {
         event.preventDefault();
         void submit();
