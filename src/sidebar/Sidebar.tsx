@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SyncProgress } from '../cache/db';
 import type { DepartmentTouches, EngagementRow } from '../cache/queries';
-import type { TabMatch, TabState } from '../platform/messaging';
+import type { Candidate, TabMatch, TabState } from '../platform/messaging';
 import { setSettings } from '../platform/settings';
 import { openOptions } from '../ui/connection';
 import { type TabStateResult, useNow, useSettings, useTabState } from '../ui/hooks';
@@ -128,7 +128,23 @@ function TabCustomers({
           )
         );
       })}
+      <AlsoOnPage unmatched={tab.state?.unmatched ?? []} />
     </>
+  );
+}
+
+/** Addresses and profiles on the page that the ledger does not know, below the customers. */
+function AlsoOnPage({ unmatched }: { unmatched: Candidate[] }) {
+  if (unmatched.length === 0) return null;
+  return (
+    <section aria-labelledby="also-on-page" class="small">
+      <h3 id="also-on-page">Not in Touchbase yet</h3>
+      <ul class="list muted">
+        {unmatched.map((candidate) => (
+          <li key={candidate.key}>{describeKey(candidate.key)}</li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -82,7 +82,7 @@ test('connected: sync status, Sync now, per-site switches and sign out', async (
   send.mockResolvedValue(undefined);
   const root = render();
   await waitForText(root, 'Connected as Priya Patel');
-  expect(root.textContent).toContain('First sync: 2,500 rows so far');
+  await waitForText(root, 'First sync: 2,500 rows so far');
   expect(root.textContent).toContain('server answered 503');
 
   button(root, 'Sync now').click();

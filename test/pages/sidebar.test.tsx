@@ -139,10 +139,14 @@ describe('a matched customer', () => {
           { customerId: JANET.id, keys: ['name:janet smith'], evidence: 'possible', focus: false },
           { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
         ],
+        unmatched: [{ key: 'email:omar@globex.test', strength: 'strong', role: 'cc' }],
       }),
     );
     const root = render();
     await waitFor(() => expect(root.querySelectorAll('.engagements li')).toHaveLength(7));
+    expect(root.querySelector('[aria-labelledby="also-on-page"]')?.textContent).toContain(
+      'email omar@globex.test',
+    );
     const [first, second] = [...root.querySelectorAll('article.customer')];
     // focus first
     expect(first?.querySelector('h2')?.textContent).toBe('Jane Doe');
