@@ -10,7 +10,7 @@ import { initialProgress, type SyncEngine } from './sync';
 
 export interface AccountDeps {
   db: TouchbaseDb;
-  engine: Pick<SyncEngine, 'sync' | 'cancel'>;
+  engine: Pick<SyncEngine, 'sync' | 'pause'>;
   fetch: typeof fetch;
   settings: () => Promise<Pick<Settings, 'serverUrl' | 'token'>>;
   saveSettings: (patch: Partial<Settings>) => Promise<void>;
@@ -89,32 +89,40 @@ export async function connect(
   if (!me.response.ok || !parsedMe.success) return notTouchbase(serverUrl);
   const { colleague } = parsedMe.data;
 
-  await deps.engine.cancel();
-  const previous = await deps.settings();
-  const previousMe = await deps.db.getMeta('me');
-  if (previous.serverUrl !== serverUrl || (previousMe && previousMe.id !== colleague.id)) {
-    await deps.db.clearAll();
+  const resume = await deps.engine.pause();
+  try {
+    const previous = await deps.settings();
+    const previousMe = await deps.db.getMeta('me');
+    if (previous.serverUrl !== serverUrl || (previousMe && previousMe.id !== colleague.id)) {
+      await deps.db.clearAll();
+    }
+    await deps.db.setMeta('me', colleague);
+    // A fresh token lifts a previous "token revoked" stop and any backoff.
+    const progress = (await deps.db.getMeta('sync')) ?? initialProgress();
+    await deps.db.setMeta('sync', {
+      state: 'idle',
+      rowsSoFar: 0,
+      initial: progress.initial,
+      ...(progress.lastSyncedAt ? { lastSyncedAt: progress.lastSyncedAt } : {}),
+    });
+    await deps.saveSettings({ serverUrl, token });
+  } finally {
+    resume();
   }
-  await deps.db.setMeta('me', colleague);
-  // A fresh token lifts a previous "token revoked" stop and any backoff.
-  const progress = (await deps.db.getMeta('sync')) ?? initialProgress();
-  await deps.db.setMeta('sync', {
-    state: 'idle',
-    rowsSoFar: 0,
-    initial: progress.initial,
-    ...(progress.lastSyncedAt ? { lastSyncedAt: progress.lastSyncedAt } : {}),
-  });
-  await deps.saveSettings({ serverUrl, token });
   void deps.engine.sync({ force: true });
   return { ok: true, colleagueName: colleague.name };
 }
 
 /** Forgets the token and everything cached; the next connection pushes under a new client id. */
 export async function signOut(deps: AccountDeps): Promise<void> {
-  await deps.engine.cancel();
-  await deps.saveSettings({ token: '' });
-  await deps.db.clearAll();
-  await deps.db.setMeta('clientId', crypto.randomUUID());
+  const resume = await deps.engine.pause();
+  try {
+    await deps.saveSettings({ token: '' });
+    await deps.db.clearAll();
+    await deps.db.setMeta('clientId', crypto.randomUUID());
+  } finally {
+    resume();
+  }
 }
 
 function notTouchbase(serverUrl: string): ConnectResult {

@@ -44,6 +44,7 @@ class Unreachable extends Error {}
 class ServerError extends Error {
   constructor(
     message: string,
+    readonly code?: string,
     readonly retryAfterMs?: number,
   ) {
     super(message);
@@ -61,6 +62,7 @@ export const initialProgress = (): SyncProgress => ({ state: 'idle', rowsSoFar: 
 export class SyncEngine {
   private running: Promise<RunOutcome> | undefined;
   private abort = new AbortController();
+  private paused = 0;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly isOnline: () => boolean;
@@ -93,24 +95,34 @@ export class SyncEngine {
     return run.then((outcome) => outcome.progress);
   }
 
-  /** Stops a running sync before it writes anything more (sign out, switching servers). */
-  async cancel(): Promise<void> {
-    this.abort.abort();
-    await this.running;
+  /**
+   * Stops a running sync before it writes anything more and holds off new runs until the
+   * returned function is called: sign out and switching servers clear the cache meanwhile, and
+   * no run with the old connection may write after that.
+   */
+  async pause(): Promise<() => void> {
+    this.paused += 1;
+    const aborting = this.abort;
     this.abort = new AbortController();
+    aborting.abort();
+    await this.running;
+    return () => {
+      this.paused -= 1;
+    };
   }
 
   private async run(force: boolean): Promise<RunOutcome> {
     const { db } = this.options;
+    const signal = this.abort.signal;
     const connection = await this.options.connection();
     const before = (await db.getMeta('sync')) ?? initialProgress();
     const skipped = { progress: before, skipped: true };
+    if (this.paused > 0 || signal.aborted) return skipped;
     if (!connection.serverUrl || !connection.token) return skipped;
     if (!force) {
       if (before.authRejected) return skipped;
       if (before.nextRetryAt && Date.parse(before.nextRetryAt) > this.now()) return skipped;
     }
-    const signal = this.abort.signal;
     let progress: SyncProgress = { ...before, state: 'syncing', rowsSoFar: 0 };
     try {
       if (!this.isOnline()) throw new Unreachable('the browser is offline');
@@ -220,10 +232,19 @@ export class SyncEngine {
     for (;;) {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor) query.set('cursor', cursor);
-      const page = expect(
-        PullResponse,
-        await this.request(connection, `/v1/sync/pull?${query}`, signal),
-      );
+      let body: unknown;
+      try {
+        body = await this.request(connection, `/v1/sync/pull?${query}`, signal);
+      } catch (error) {
+        if (!(cursor && error instanceof ServerError && error.code === 'bad_cursor')) throw error;
+        // The server's database was replaced or restored: what we hold may not exist there any
+        // more. Start over from an empty ledger (this browser's notes and outbox stay).
+        await forgetLedger(db);
+        cursor = undefined;
+        progress = { ...progress, initial: true };
+        continue;
+      }
+      const page = expect(PullResponse, body);
       if (signal.aborted) return progress;
       progress = { ...progress, rowsSoFar: progress.rowsSoFar + pageRowCount(page) };
       await applyPullPage(db, page, progress);
@@ -274,10 +295,27 @@ export class SyncEngine {
         ? parsed.data.error.message
         : `the server answered ${response.status}`;
       const retryAfter = Number(response.headers.get('retry-after'));
-      throw new ServerError(message, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+      throw new ServerError(
+        message,
+        parsed.success ? parsed.data.error.code : undefined,
+        Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+      );
     }
     return body;
   }
+}
+
+async function forgetLedger(db: TouchbaseDb): Promise<void> {
+  const tables = [db.colleagues, db.customers, db.identities, db.engagements, db.meta];
+  await db.transaction('rw', tables, async () => {
+    await Promise.all([
+      db.colleagues.clear(),
+      db.customers.clear(),
+      db.identities.clear(),
+      db.engagements.clear(),
+      db.meta.delete('cursor'),
+    ]);
+  });
 }
 
 /** Keeps a push under the server's body limit: notes are small, but a thousand long ones are not. */

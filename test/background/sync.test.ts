@@ -393,6 +393,38 @@ describe('sync engine against the real server', () => {
     expect(await sam.db.engagements.get(note.id)).toBeUndefined();
   });
 
+  it('starts over when the server no longer knows its cursor (database replaced)', async () => {
+    const { db, engine } = harness(support.token);
+    await engine.sync();
+    const note = await saveNote(db, {
+      customerId: janeId,
+      channel: 'note',
+      body: 'Kept across the reset',
+      visibility: 'team',
+      me: { id: support.colleagueId },
+    });
+    await db.outbox.clear(); // a note already pushed: only the local copy matters here
+    await db.customers.put({
+      id: 'gone-from-the-server',
+      name: 'Ghost Customer',
+      kind: 'person',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      searchTokens: ['ghost', 'customer'],
+    });
+    const fresh = harness(support.token);
+    await fresh.engine.sync();
+    const foreign = Buffer.from('v1.someotherdb.5').toString('base64url');
+    await db.setMeta('cursor', foreign);
+
+    const progress = await engine.sync();
+
+    expect(progress.state).toBe('idle');
+    expect(await db.customers.get('gone-from-the-server')).toBeUndefined();
+    expect(await db.customers.count()).toBe(await fresh.db.customers.count());
+    expect(await db.getMeta('cursor')).toBe(await fresh.db.getMeta('cursor'));
+    expect(await db.notes.get(note.id)).toBeDefined();
+  });
+
   it('stops on a rejected token without retrying on every alarm', async () => {
     const { db, engine, requests } = harness('tb_not-a-real-token-at-all-0000000000000000000');
     const progress = await engine.sync();
@@ -468,6 +500,23 @@ describe('sync engine against the real server', () => {
     } finally {
       if (stopped) await server.restart();
     }
+  });
+
+  it('writes nothing while paused (sign out clears the cache meanwhile), then runs again', async () => {
+    const { db, engine, requests } = harness(support.token);
+    const running = engine.sync();
+    const resume = await engine.pause();
+    await running;
+    await db.clearAll();
+    await engine.sync({ force: true });
+    expect(await db.customers.count()).toBe(0);
+    expect(await db.getMeta('cursor')).toBeUndefined();
+    const made = requests.length;
+
+    resume();
+    expect((await engine.sync()).state).toBe('idle');
+    expect(requests.length).toBeGreaterThan(made);
+    expect(await db.customers.count()).toBeGreaterThan(0);
   });
 
   it('reports offline without a request when the browser says it is offline', async () => {
