@@ -23,7 +23,7 @@ export interface SyncEngineOptions {
   db: TouchbaseDb;
   connection: () => Promise<SyncConnection>;
   fetch: typeof fetch;
-  /** rows per pull request */
+  /** rows per pull request (default: the most the server gives, for fewer round trips) */
   pullLimit?: number;
   /** called after a run that brought rows (the worker re-resolves its open tabs) */
   onRowsArrived?: () => void | Promise<void>;
@@ -226,7 +226,7 @@ export class SyncEngine {
     signal: AbortSignal,
   ): Promise<SyncProgress> {
     const { db } = this.options;
-    const limit = this.options.pullLimit ?? LIMITS.pullDefault;
+    const limit = this.options.pullLimit ?? LIMITS.pullMax;
     let cursor = await db.getMeta('cursor');
     let progress = start;
     for (;;) {
