@@ -19,7 +19,7 @@
  * The price is that writes are serialised; they are short (one request's batch), and reads never
  * take the lock.
  */
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DatabaseKind, Schema, Store } from './db';
 
 /** Any constant works; it only has to be the same for every server process on the database. */
@@ -95,8 +95,8 @@ export async function readSnapshot<T>(
   return builder.execute(fn);
 }
 
-export async function currentSeq(trx: Transaction<Schema>): Promise<number> {
-  const row = await trx
+export async function currentSeq(db: Kysely<Schema>): Promise<number> {
+  const row = await db
     .selectFrom('counters')
     .select('value')
     .where('name', '=', 'change_seq')
