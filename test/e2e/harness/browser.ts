@@ -76,6 +76,10 @@ export async function launchProfile(name: string, options: LaunchOptions): Promi
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Playwright disables ThirdPartyStoragePartitioning, which Chrome ships enabled. Without it
+      // this Chromium denies IndexedDB to third-party frames, the sidebar iframe included, so
+      // restore Chrome's behaviour: a later --disable-features replaces Playwright's list.
+      '--disable-features=MediaRouter,OptimizationHints,NetworkTimeServiceQuerying,LensOverlay',
     ],
   });
   const errors: string[] = [];

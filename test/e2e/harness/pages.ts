@@ -52,9 +52,21 @@ export async function openOptionsAndConnect(
   return page;
 }
 
-/** Clicks the options page's "Sync now", as a user who does not want to wait for the alarm. */
-export async function clickSyncNow(optionsPage: Page): Promise<void> {
-  await optionsPage.getByRole('button', { name: 'Sync now' }).click();
+/**
+ * Clicks the options page's "Sync now", as a user who does not want to wait for the alarm, and
+ * waits for that run to end (the button reads "Syncing…" meanwhile), whether it worked or not.
+ */
+export async function clickSyncNow(optionsPage: Page, timeoutMs = 20_000): Promise<void> {
+  const button = optionsPage.getByRole('button', { name: 'Sync now', exact: true });
+  await button.click();
+  await button.waitFor({ timeout: timeoutMs });
+}
+
+/** "Sync now" on the options page, then the sync state that run left, which must be a success. */
+export async function syncNow(optionsPage: Page): Promise<SyncSnapshot> {
+  const since = new Date();
+  await clickSyncNow(optionsPage);
+  return waitForSync(optionsPage, since);
 }
 
 export interface SyncSnapshot {
@@ -155,15 +167,38 @@ export function pageDomText(page: Page): Promise<string> {
   return page.evaluate(() => document.documentElement.outerHTML);
 }
 
-/** The tab id the extension knows `page` by, asked of the service worker. */
+/** Every engagement row in the profile's cache, read from one of the extension's pages. */
+export async function cachedEngagements(extensionPage: Page): Promise<Record<string, unknown>[]> {
+  return extensionPage.evaluate(async () => {
+    const database = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('touchbase');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const request = database.transaction('engagements').objectStore('engagements').getAll();
+      return await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      database.close();
+    }
+  });
+}
+
+/**
+ * The tab id the extension knows `page` by. The extension may not read tab URLs (no "tabs"
+ * permission), so bring the page to the front and ask the worker for the active tab.
+ */
 export async function tabIdOf(profile: Profile, page: Page): Promise<number> {
+  await page.bringToFront();
   const worker = await profile.worker();
-  const url = page.url();
-  const id = await worker.evaluate(async (wanted) => {
-    const tabs = await chrome.tabs.query({});
-    return tabs.find((tab) => tab.url === wanted)?.id;
-  }, url);
-  if (id === undefined) throw new Error(`No tab with URL ${url} visible to the extension`);
+  const id = await worker.evaluate(async () => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    return tab?.id;
+  });
+  if (id === undefined) throw new Error(`No active tab for ${page.url()}`);
   return id;
 }
 
