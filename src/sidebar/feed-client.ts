@@ -1,7 +1,8 @@
 /**
  * The sidebar's side of the feed (see feed.ts): a port to the service worker that delivers
  * snapshots of the watched customers and saves notes. When the worker stops (idle, update), the
- * port closes; the client reconnects, which starts the worker again, and re-sends what it watches.
+ * port closes; the client reconnects (at once if the tab is visible, else when it is shown),
+ * which starts the worker again, and re-sends what it watches.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { NoteDraft } from '../ui/notes';
@@ -66,9 +67,26 @@ export class FeedClient {
         reject(new Error('the connection to Touchbase was lost; check before saving again'));
       }
       this.pending.clear();
-      if (!this.closed) this.reconnectTimer = setTimeout(() => this.connect(), RECONNECT_MS);
+      if (!this.closed) this.reconnectWhenVisible();
     });
     if (this.watched) this.send({ type: 'watch', customerIds: this.watched });
+  }
+
+  /**
+   * A hidden tab's sidebar waits until it is shown again before reconnecting, so background tabs
+   * do not keep waking the worker up after it went idle.
+   */
+  private reconnectWhenVisible(): void {
+    if (document.visibilityState !== 'hidden') {
+      this.reconnectTimer = setTimeout(() => this.connect(), RECONNECT_MS);
+      return;
+    }
+    const onVisible = () => {
+      if (document.visibilityState === 'hidden') return;
+      document.removeEventListener('visibilitychange', onVisible);
+      if (!this.closed) this.connect();
+    };
+    document.addEventListener('visibilitychange', onVisible);
   }
 
   private send(request: FeedRequest): boolean {

@@ -77,7 +77,10 @@ export function NoteForm({ customerId, save, compact, autoFocus, onSaved }: Note
           placeholder="What happened, what was agreed, what is next…"
           // biome-ignore lint/a11y/noAutofocus: the popup and an opened "add note" exist to type
           autoFocus={autoFocus}
-          onInput={(event) => setBody(event.currentTarget.value)}
+          onInput={(event) => {
+            setBody(event.currentTarget.value);
+            setSavedMessage(undefined);
+          }}
         />
       </div>
       <div class="row">

@@ -29,7 +29,11 @@ export interface FakeChrome {
  * Two connected port ends, like runtime.connect/onConnect: messages are structured-cloned and
  * delivered asynchronously; disconnecting one end fires onDisconnect on the other.
  */
-function portPair(name: string, senderUrl: string): [chrome.runtime.Port, chrome.runtime.Port] {
+function portPair(
+  name: string,
+  senderUrl: string,
+  onClosed: () => void,
+): [chrome.runtime.Port, chrome.runtime.Port] {
   interface End {
     sender?: chrome.runtime.MessageSender;
     messageListeners: Set<(message: unknown) => void>;
@@ -64,6 +68,7 @@ function portPair(name: string, senderUrl: string): [chrome.runtime.Port, chrome
         if (!end.connected) return;
         end.connected = false;
         end.peer.connected = false;
+        onClosed();
         setTimeout(() => {
           for (const listener of end.peer.disconnectListeners) listener();
         });
@@ -123,9 +128,10 @@ export function installFakeChrome(): FakeChrome {
       getURL: (path: string) => `chrome-extension://test/${path}`,
       getManifest: () => ({}),
       connect({ name }: { name: string }) {
-        const [page, worker] = portPair(name, fake.connectFrom);
+        const [page, worker] = portPair(name, fake.connectFrom, () =>
+          fake.workerPorts.delete(worker),
+        );
         fake.workerPorts.add(worker);
-        worker.onDisconnect.addListener(() => fake.workerPorts.delete(worker));
         setTimeout(() => {
           for (const listener of connectListeners) listener(worker);
         });

@@ -275,6 +275,27 @@ describe('the feed from the worker', () => {
     await waitForText(root, 'After restart');
   });
 
+  test('a hidden tab reconnects only when it is shown again', async () => {
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitForText(root, 'Refund for order 1182');
+    const setVisibility = (value: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    try {
+      setVisibility('hidden');
+      for (const port of fake.workerPorts) port.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(fake.workerPorts.size).toBe(0);
+      setVisibility('visible');
+      await waitFor(() => expect(fake.workerPorts.size).toBe(1));
+    } finally {
+      setVisibility('visible');
+    }
+  });
+
   test('a content script gets nothing: the port is closed without data', async () => {
     fake.connectFrom = 'https://mail.google.com/mail/u/0/#inbox';
     await connect();
