@@ -159,6 +159,8 @@ function cachingSqlite(database: Database.Database) {
 export function openStore(options: { databaseUrl?: string; sqliteFile?: string } = {}): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection dropped by the database must not crash the process; the pool reconnects.
+    pool.on('error', (error) => console.error(`PostgreSQL connection error: ${error.message}`));
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     const location = new URL(options.databaseUrl).pathname.replace(/^\//, '') || 'postgres';
     return {
