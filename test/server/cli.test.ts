@@ -307,9 +307,7 @@ describe.each(DATABASES)('touchbase CLI on %s', (database) => {
           'phone',
         ]),
       );
-      expect(identities.some((i) => i.kind === 'linkedin' && /[^ -~]/.test(i.value))).toBe(
-        true,
-      );
+      expect(identities.some((i) => i.kind === 'linkedin' && /[^ -~]/.test(i.value))).toBe(true);
       expect(identities.some((i) => i.kind === 'email' && i.value.includes('+'))).toBe(true);
       const demoRows = engagements.filter((e) => e.source !== 'helpdesk' && e.source !== 'mailer');
       expect(demoRows).toHaveLength(2400);
