@@ -61,6 +61,7 @@ export const initialProgress = (): SyncProgress => ({ state: 'idle', rowsSoFar: 
 
 export class SyncEngine {
   private running: Promise<RunOutcome> | undefined;
+  private queued: Promise<SyncProgress> | undefined;
   private abort = new AbortController();
   private paused = 0;
   private readonly now: () => number;
@@ -83,10 +84,14 @@ export class SyncEngine {
   sync(options: { force?: boolean } = {}): Promise<SyncProgress> {
     const force = options.force === true;
     if (this.running) {
-      // A run that skipped because of the backoff must not swallow a forced request.
-      return this.running.then((outcome) =>
-        force && outcome.skipped ? this.sync(options) : outcome.progress,
-      );
+      if (!force) return this.running.then((outcome) => outcome.progress);
+      // A forced request (a note was just saved) may come after the running run pushed the
+      // outbox: queue one more run after it, shared by every forced request meanwhile.
+      this.queued ??= this.running.then(() => {
+        this.queued = undefined;
+        return this.sync(options);
+      });
+      return this.queued;
     }
     const run: Promise<RunOutcome> = this.run(force).finally(() => {
       if (this.running === run) this.running = undefined;
