@@ -37,6 +37,8 @@ export async function ingestEngagements(
       .selectFrom('colleagues')
       .select(['id', 'email'])
       .where('email', 'in', part)
+      // an integration account is a system, not a colleague who can have touched a customer
+      .where('role', '!=', 'integration')
       .execute();
     for (const row of rows) colleagueByEmail.set(row.email, row.id);
   }

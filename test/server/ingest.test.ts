@@ -329,6 +329,12 @@ describe.each(DATABASES)('ingest on %s', (database) => {
           colleagueEmail: 'ghost@brightwave.test',
         },
         { ...base, externalId: t5, customer: { externalId: customer }, source: 'touchbase' },
+        {
+          ...base,
+          externalId: unique('t'),
+          customer: { externalId: customer },
+          colleagueEmail: 'crm@brightwave.test',
+        },
         { ...base, externalId: t1, customer: { externalId: customer } },
       ]);
       expect(reply.status).toBe(200);
@@ -341,9 +347,10 @@ describe.each(DATABASES)('ingest on %s', (database) => {
         [false, 'unknown_customer'],
         [false, 'unknown_colleague'],
         [false, 'reserved_source'],
+        [false, 'unknown_colleague'],
         [true, 'duplicate'],
       ]);
-      expect(results[5]?.id).toBe(results[0]?.id);
+      expect(results[6]?.id).toBe(results[0]?.id);
 
       const replay = await ingest([
         { ...base, externalId: t1, customer: { externalId: customer }, summary: 'changed?' },
