@@ -502,6 +502,36 @@ describe('sync engine against the real server', () => {
     }
   });
 
+  it('runs again after the running sync when a note is saved during its pull', async () => {
+    let releasePull: () => void = () => undefined;
+    const pullGate = new Promise<void>((resolve) => {
+      releasePull = resolve;
+    });
+    let pulls = 0;
+    const { db, engine } = harness(sales.token, {
+      fetch: async (input, init) => {
+        if (String(input).includes('/v1/sync/pull') && ++pulls === 1) await pullGate;
+        return fetch(input, init);
+      },
+    });
+    const first = engine.sync();
+    await expect.poll(() => pulls).toBe(1); // the first run has pushed and is pulling now
+    const note = await saveNote(db, {
+      customerId: janeId,
+      channel: 'note',
+      body: 'Saved while a sync was pulling',
+      visibility: 'team',
+      me: { id: sales.colleagueId },
+    });
+    const forced = engine.sync({ force: true });
+    releasePull();
+
+    await first;
+    expect((await forced).state).toBe('idle');
+    expect(await db.notes.get(note.id)).toMatchObject({ status: 'synced' });
+    expect(await db.outbox.count()).toBe(0);
+  });
+
   it('writes nothing while paused (sign out clears the cache meanwhile), then runs again', async () => {
     const { db, engine, requests } = harness(support.token);
     const running = engine.sync();
