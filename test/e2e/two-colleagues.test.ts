@@ -100,6 +100,11 @@ async function writeNote(popup: Page, body: string, visibility: 'Team' | 'Restri
   await expect.poll(() => field.inputValue()).toBe('');
 }
 
+/** The status pill of a note in the popup's "My recent notes". */
+function noteStatus(popup: Page, body: string, status: 'Pending' | 'Synced' | 'Rejected') {
+  return popup.getByRole('listitem').filter({ hasText: body }).getByText(status, { exact: true });
+}
+
 async function touchbaseNotesWithBody(body: string) {
   const engagements = await apiClient(server.url, server.adminToken).allEngagements();
   return engagements.filter((e) => e.source === 'touchbase' && e.summary === body);
@@ -182,6 +187,8 @@ describe('two colleagues, one customer', () => {
     expect(text).toContain(SUPPORT.department);
     await screenshot(page, 'sidebar-gmail');
     await expectNoLedgerText(page);
+    // The sidebar's iframe lives in a closed shadow root: the page cannot even find it.
+    expect(await page.evaluate(() => document.querySelectorAll('iframe').length)).toBe(0);
   });
 
   test('Sales adds a team note and a restricted note in the popup', async () => {
@@ -196,8 +203,8 @@ describe('two colleagues, one customer', () => {
 
     await writeNote(salesPopup, TEAM_NOTE, 'Team');
     await writeNote(salesPopup, RESTRICTED_NOTE, 'Restricted');
-    const recent = salesPopup.locator('.recent-notes');
-    await expect.poll(() => recent.locator('.status-synced').count(), { timeout: 20_000 }).toBe(2);
+    await noteStatus(salesPopup, TEAM_NOTE, 'Synced').waitFor({ timeout: 20_000 });
+    await noteStatus(salesPopup, RESTRICTED_NOTE, 'Synced').waitFor({ timeout: 20_000 });
     await screenshot(salesPopup, 'popup');
 
     const [team] = await touchbaseNotesWithBody(TEAM_NOTE);
@@ -235,14 +242,13 @@ describe('two colleagues, one customer', () => {
   test('a note saved while the server is down syncs exactly once after it is back', async () => {
     await server.stop();
     await writeNote(salesPopup, OFFLINE_NOTE, 'Team');
-    const offlineItem = salesPopup.locator('.recent-notes li', { hasText: OFFLINE_NOTE });
-    await offlineItem.locator('.status-pending').waitFor();
+    await noteStatus(salesPopup, OFFLINE_NOTE, 'Pending').waitFor();
     await clickSyncNow(salesOptions);
-    await expect.poll(() => offlineItem.locator('.status-pending').count()).toBe(1);
+    expect(await noteStatus(salesPopup, OFFLINE_NOTE, 'Pending').count()).toBe(1);
 
     await server.restart();
     await syncNow(salesOptions);
-    await offlineItem.locator('.status-synced').waitFor({ timeout: 20_000 });
+    await noteStatus(salesPopup, OFFLINE_NOTE, 'Synced').waitFor({ timeout: 20_000 });
     await syncNow(salesOptions);
     expect(await touchbaseNotesWithBody(OFFLINE_NOTE)).toHaveLength(1);
 

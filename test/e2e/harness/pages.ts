@@ -216,7 +216,7 @@ export async function screenshot(target: Page, name: string): Promise<void> {
   const folder = process.env.TOUCHBASE_SCREENSHOTS;
   if (!folder) return;
   await mkdir(folder, { recursive: true });
-  await target.screenshot({ path: join(folder, `${name}.png`) });
+  await target.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
 }
 
 /**
