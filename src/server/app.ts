@@ -43,6 +43,8 @@ export interface AppOptions {
 
 interface Authenticated extends Viewer {
   tokenId: string;
+  /** the committed change counter when the token was checked (see pull's fast path) */
+  head: number;
 }
 type Env = { Variables: { auth: Authenticated } };
 
@@ -115,6 +117,9 @@ export function createApp(options: AppOptions): Hono<Env> {
           'tokens.revoked_at',
           'colleagues.id as colleagueId',
           'colleagues.role',
+          // read with the token so an up-to-date client's pull costs this one query
+          (eb) =>
+            eb.selectFrom('counters').select('value').where('name', '=', 'change_seq').as('head'),
         ])
         .where('tokens.token_hash', '=', hashToken(token))
         .executeTakeFirst();
@@ -137,7 +142,12 @@ export function createApp(options: AppOptions): Hono<Env> {
           `too many requests; retry in ${allowed.retryAfterSeconds}s`,
         );
       }
-      c.set('auth', { tokenId: row.tokenId, colleagueId: row.colleagueId, role: row.role });
+      c.set('auth', {
+        tokenId: row.tokenId,
+        colleagueId: row.colleagueId,
+        role: row.role,
+        head: Number(row.head),
+      });
       await next();
     };
   };
@@ -172,7 +182,8 @@ export function createApp(options: AppOptions): Hono<Env> {
         describeZodError(query.error),
       );
     }
-    return c.json(await pull(store, c.get('auth'), query.data.cursor, query.data.limit));
+    const auth = c.get('auth');
+    return c.json(await pull(store, auth, query.data.cursor, query.data.limit, auth.head));
   });
 
   app.post('/v1/sync/push', people, async (c) => {

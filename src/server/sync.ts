@@ -205,6 +205,8 @@ export async function pull(
   viewer: Viewer,
   cursor: string | undefined,
   limit: number,
+  /** the change counter as read moments ago, if the caller has it */
+  knownHead?: number,
 ): Promise<PullResponse> {
   const instance = await instanceId(store);
   const since = cursor === undefined ? 0 : decodeCursor(cursor, instance);
@@ -219,7 +221,9 @@ export async function pull(
   });
   // The common case, a client that is up to date, needs one counter read and no snapshot:
   // every committed row has a seq at most the committed counter.
-  if (since > 0 && (await currentSeq(store.db)) === since) return nothingSince(since);
+  if (since > 0 && (knownHead ?? (await currentSeq(store.db))) === since) {
+    return nothingSince(since);
+  }
   return readSnapshot(store, async (trx) => {
     const head = await currentSeq(trx);
     if (since > head) {
