@@ -20,6 +20,7 @@ import {
   screenshot,
   sidebarFrame,
   startHarness,
+  stopServiceWorker,
   syncNow,
 } from './harness';
 import { apiClient } from './harness/api';
@@ -42,6 +43,7 @@ const SALES = { name: 'Marcus Okafor', email: 'marcus.okafor@northwind.io', depa
 const TICKET = 'Ticket 4711: CSV export times out on workspaces above 50k rows';
 const TEAM_NOTE = 'Renewal call booked for Tuesday; she wants 40 more seats before December';
 const RESTRICTED_NOTE = 'Discount ceiling approved by finance: 18 percent, do not go lower';
+const SUPPORT_NOTE = 'Export fix shipped in 4.12; asked her to confirm on the next sync call';
 const OFFLINE_NOTE = 'Written on the train without network: send the seat quote by Friday';
 
 /** Strings only the ledger knows; none may ever reach a host page's DOM. */
@@ -237,6 +239,22 @@ describe('two colleagues, one customer', () => {
     const frame = await sidebarFrame(page, sales);
     await expect.poll(() => sidebarText(frame), { timeout: 15_000 }).toContain(RESTRICTED_NOTE);
     await expectNoLedgerText(page);
+  });
+
+  test("a stopped service worker resumes with the tab's customers and syncs", async () => {
+    const page = await support.context.newPage();
+    await page.goto(gmailUrl);
+    await sidebarFrame(page, support);
+    await stopServiceWorker(support, page);
+
+    // Tab state lives outside the worker: the popup still knows this tab's customer.
+    const popup = await openPopupFor(support, page);
+    const customer = popup.getByRole('radio', { name: new RegExp(CUSTOMER.name) });
+    await customer.waitFor();
+    await expect.poll(() => customer.isChecked()).toBe(true);
+    await writeNote(popup, SUPPORT_NOTE, 'Team');
+    await noteStatus(popup, SUPPORT_NOTE, 'Synced').waitFor({ timeout: 20_000 });
+    expect(await touchbaseNotesWithBody(SUPPORT_NOTE)).toHaveLength(1);
   });
 
   test('a note saved while the server is down syncs exactly once after it is back', async () => {

@@ -235,3 +235,25 @@ export async function hasContentScript(page: Page, profile: Profile): Promise<bo
     await session.detach();
   }
 }
+
+/**
+ * Stops the extension's service worker, as Chrome does when it idles, and waits until a fresh
+ * one runs (with DevTools attached Chrome starts it again at once; its globals are new).
+ * `page` is any page of the profile, used for the DevTools session.
+ */
+export async function stopServiceWorker(profile: Profile, page: Page): Promise<void> {
+  const worker = await profile.worker();
+  const marker = '__touchbaseE2eBeforeStop';
+  await worker.evaluate((key) => Reflect.set(globalThis, key, true), marker);
+  const session = await profile.context.newCDPSession(page);
+  try {
+    await session.send('ServiceWorker.enable');
+    await session.send('ServiceWorker.stopAllWorkers');
+  } finally {
+    await session.detach();
+  }
+  await waitUntil('a fresh service worker', async () => {
+    const current = await profile.worker();
+    return (await current.evaluate((key) => Reflect.get(globalThis, key), marker)) === undefined;
+  });
+}
