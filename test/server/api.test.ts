@@ -144,6 +144,14 @@ describe.each(DATABASES)('API basics on %s', (database) => {
         'authorization',
       );
     }
+    // errors carry CORS headers too, so the extension can read why (401 is not "offline")
+    const unauthorised = await call(server.url, '/v1/me', {
+      headers: { origin: 'chrome-extension://abcdefghijklmnop' },
+    });
+    expect(unauthorised.status).toBe(401);
+    expect(unauthorised.headers.get('access-control-allow-origin')).toBe(
+      'chrome-extension://abcdefghijklmnop',
+    );
     const evil = await call(server.url, '/v1/me', {
       token: member.token,
       headers: { origin: 'https://evil.example' },
