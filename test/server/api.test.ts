@@ -209,12 +209,24 @@ describe.each(DATABASES)('API basics on %s', (database) => {
   );
 });
 
-describe('per-token rate limit', () => {
+describe('settings from the environment', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      env: { TOUCHBASE_RATE_LIMIT: '1', TOUCHBASE_RATE_BURST: '3' },
+      env: {
+        TOUCHBASE_RATE_LIMIT: '1',
+        TOUCHBASE_RATE_BURST: '3',
+        TOUCHBASE_CORS_ORIGINS: 'https://crm.example.com, https://helpdesk.example.com',
+      },
     });
+  });
+
+  it('TOUCHBASE_CORS_ORIGINS adds allowed origins', async () => {
+    for (const origin of ['https://helpdesk.example.com', 'https://other.example.com']) {
+      const reply = await call(server.url, '/v1/health', { headers: { origin } });
+      const allowed = reply.headers.get('access-control-allow-origin');
+      expect(allowed).toBe(origin === 'https://other.example.com' ? null : origin);
+    }
   });
   afterAll(async () => {
     await server?.stop();
