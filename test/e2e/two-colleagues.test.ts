@@ -60,6 +60,8 @@ const LEDGER_ONLY = [
 const GMAIL_FIXTURE = 'gmail/2026-11-23-thread-several-participants.html';
 const LINKEDIN_FIXTURE = 'linkedin/2026-11-23-profile-unicode-slug.html';
 const LINKEDIN_URL = `https://www.linkedin.com/in/${CUSTOMER.linkedin}/`;
+const LINKEDIN_FEED_URL = 'https://www.linkedin.com/feed/';
+const GMAIL_APP_URL = 'https://mail.google.com/mail/u/1/';
 
 let server: TestServer;
 let harness: Harness;
@@ -79,6 +81,43 @@ async function customerLinkedInPage(): Promise<string> {
     .replaceAll(/Jos[ée]\s+Garc[ií]a/g, '\u0000')
     .replaceAll('Jane Doe', 'José García')
     .replaceAll('\u0000', 'Jane Doe');
+}
+
+/**
+ * A Gmail that navigates like the real one: one document at /mail/u/0/ whose hash picks the view;
+ * the inbox list, or the thread fixture's content when a thread's hash is open.
+ */
+async function gmailApp(): Promise<string> {
+  const html = await readFile(join(FIXTURES_DIR, GMAIL_FIXTURE), 'utf8');
+  const script = `<script>
+    const main = document.querySelector('[role="main"]');
+    const thread = main.innerHTML;
+    const inbox = '<table role="grid"><tr role="row"><td><span email="Jane.Doe@Acme.com" name="Jane Doe">Jane Doe</span></td><td>Re: Renewal of the Acme enterprise plan</td></tr></table>';
+    const render = () => { main.innerHTML = /^#inbox\\/./.test(location.hash) ? thread : inbox; };
+    addEventListener('hashchange', render);
+    render();
+  </script>`;
+  return html.replace('</body>', `${script}</body>`);
+}
+
+/** A LinkedIn feed whose link opens the customer's profile with pushState, as LinkedIn does. */
+async function linkedInApp(): Promise<string> {
+  const html = await customerLinkedInPage();
+  const script = `<script>
+    const main = document.querySelector('main');
+    const profile = main.innerHTML;
+    main.innerHTML = '<a id="open-profile" href="/in/${CUSTOMER.linkedin}/">Jane Doe</a>';
+    document.getElementById('open-profile').addEventListener('click', (event) => {
+      event.preventDefault();
+      history.pushState(null, '', event.currentTarget.getAttribute('href'));
+      main.innerHTML = profile;
+    });
+  </script>`;
+  return html.replace('</body>', `${script}</body>`);
+}
+
+async function sidebarVisible(frame: Frame): Promise<boolean> {
+  return (await frame.frameElement()).isVisible();
 }
 
 /** What the sidebar shows (rendered text: a hidden element would not count). */
@@ -155,6 +194,8 @@ beforeAll(async () => {
 
   gmailUrl = await harness.sites.serveFixture(GMAIL_FIXTURE);
   harness.sites.serve(LINKEDIN_URL, await customerLinkedInPage());
+  harness.sites.serve(GMAIL_APP_URL, await gmailApp());
+  harness.sites.serve(LINKEDIN_FEED_URL, await linkedInApp());
 
   support = await harness.launch('support');
   sales = await harness.launch('sales');
@@ -239,6 +280,26 @@ describe('two colleagues, one customer', () => {
     const frame = await sidebarFrame(page, sales);
     await expect.poll(() => sidebarText(frame), { timeout: 15_000 }).toContain(RESTRICTED_NOTE);
     await expectNoLedgerText(page);
+  });
+
+  test("the sidebar follows Gmail's hash and LinkedIn's pushState navigation", async () => {
+    const gmail = await support.context.newPage();
+    await gmail.goto(`${GMAIL_APP_URL}#inbox`);
+    await gmail.evaluate((hash) => {
+      location.hash = hash;
+    }, new URL(gmailUrl).hash);
+    const frame = await sidebarFrame(gmail, support);
+    await expect.poll(() => sidebarText(frame), { timeout: 15_000 }).toContain(TICKET);
+    await gmail.goBack();
+    await expect.poll(() => sidebarVisible(frame)).toBe(false);
+
+    const linkedIn = await support.context.newPage();
+    await linkedIn.goto(LINKEDIN_FEED_URL);
+    await linkedIn.getByRole('link', { name: CUSTOMER.name }).click();
+    expect(linkedIn.url()).toBe(LINKEDIN_URL);
+    const profileFrame = await sidebarFrame(linkedIn, support);
+    await expect.poll(() => sidebarText(profileFrame), { timeout: 15_000 }).toContain(TEAM_NOTE);
+    expect(await sidebarVisible(profileFrame)).toBe(true);
   });
 
   test("a stopped service worker resumes with the tab's customers and syncs", async () => {
