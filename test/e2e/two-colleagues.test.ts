@@ -84,8 +84,9 @@ async function customerLinkedInPage(): Promise<string> {
 }
 
 /**
- * A Gmail that navigates like the real one: one document at /mail/u/0/ whose hash picks the view;
- * the inbox list, or the thread fixture's content when a thread's hash is open.
+ * A Gmail that navigates like the real one: one document (a second account's /mail/u/1/, so the
+ * plain thread fixture keeps /mail/u/0/) whose hash picks the view: the inbox list, or the thread
+ * fixture's content when a thread's hash is open.
  */
 async function gmailApp(): Promise<string> {
   const html = await readFile(join(FIXTURES_DIR, GMAIL_FIXTURE), 'utf8');
