@@ -29,8 +29,10 @@ export function keyString(key: IdentityKey): string {
   return `${key.kind}:${key.value}`;
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 const HANDLE_PATTERNS: Partial<Record<IdentityKind, RegExp>> = {
   x: /^[a-z0-9_]{1,15}$/,
@@ -124,7 +126,9 @@ export function normaliseIdentity(kind: IdentityKind, raw: string): string | nul
     }
     case 'youtube': {
       const path = /youtube\.com/i.test(trimmed)
-        ? trimmed.replace(/^(?:https?:\/\/)?(?:www\.|m\.)?youtube\.com\/?/i, '').replace(/[?#].*$/, '')
+        ? trimmed
+            .replace(/^(?:https?:\/\/)?(?:www\.|m\.)?youtube\.com\/?/i, '')
+            .replace(/[?#].*$/, '')
         : trimmed;
       const parts = path.split('/').filter(Boolean);
       const channelId = parts[0] === 'channel' ? parts[1] : parts[0];

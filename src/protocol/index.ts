@@ -219,7 +219,9 @@ export type ItemError = z.infer<typeof ItemError>;
 
 export const PushResponse = z.object({
   lastMutationId: z.number().int().nonnegative(),
-  results: z.array(z.object({ id: z.number().int(), ok: z.boolean(), error: ItemError.optional() })),
+  results: z.array(
+    z.object({ id: z.number().int(), ok: z.boolean(), error: ItemError.optional() }),
+  ),
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
@@ -282,7 +284,10 @@ export const EngagementInput = z.object({
   occurredAt: Timestamp,
   summary: z.string().max(LIMITS.summary).optional(),
   topic: topic.optional(),
-  url: z.url({ protocol: /^https?$/ }).max(LIMITS.url).optional(),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(LIMITS.url)
+    .optional(),
   visibility: Visibility.default('team'),
 });
 export type EngagementInput = z.infer<typeof EngagementInput>;

@@ -1,10 +1,13 @@
-/** A small ledger in a real (fake-indexeddb) TouchbaseDb, dated relative to `now`. */
+/**
+ * A small ledger in a real (fake-indexeddb) TouchbaseDb, dated relative to the moment the tests
+ * start: the pages under test compare against the real clock (90-day window, "2 days ago").
+ */
 
 import type { CachedCustomer, CachedEngagement, TouchbaseDb } from '../../src/cache/db';
 import { normaliseName } from '../../src/identity/keys';
 import type { Channel, Colleague, Customer } from '../../src/protocol';
 
-export const NOW = new Date('2026-11-23T12:00:00.000Z');
+export const NOW = new Date();
 const DAY = 24 * 60 * 60 * 1000;
 
 export const ago = (days: number, from: Date = NOW) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_KINDS } from '../../src/protocol';
 import { companyDomainKey, isFreeMailDomain } from '../../src/identity/freemail';
 import { emailKeys, normaliseIdentity, normaliseName } from '../../src/identity/keys';
+import { IDENTITY_KINDS } from '../../src/protocol';
 
 describe('emailKeys', () => {
   it('lower-cases, trims and strips a +tag into a second key', () => {
@@ -43,7 +43,11 @@ describe('normaliseIdentity', () => {
     ['instagram', '@jane.doe', 'jane.doe'],
     ['facebook', 'https://www.facebook.com/Jane.Doe.77', 'jane.doe.77'],
     ['youtube', 'https://www.youtube.com/@JaneCodes', '@janecodes'],
-    ['youtube', 'https://www.youtube.com/channel/UC1234567890abcdefghijKL', 'UC1234567890abcdefghijKL'],
+    [
+      'youtube',
+      'https://www.youtube.com/channel/UC1234567890abcdefghijKL',
+      'UC1234567890abcdefghijKL',
+    ],
     ['youtube', 'plain', null],
     ['bluesky', 'https://bsky.app/profile/Jane.bsky.social', 'jane.bsky.social'],
     ['bluesky', '@jane.bsky.social', 'jane.bsky.social'],
