@@ -44,6 +44,33 @@ const HANDLE_PATTERNS: Partial<Record<IdentityKind, RegExp>> = {
   'linkedin-company': /^[\p{L}\p{N}_%-]{2,100}$/u,
 };
 
+/**
+ * First path segments of each site that are pages, not people: `x.com/home` is never the handle
+ * `home`. Lower-case, compared after normalisation.
+ */
+const RESERVED_HANDLES: Partial<Record<IdentityKind, ReadonlySet<string>>> = {
+  x: new Set(
+    'about account bookmarks communities compose connect_people download explore hashtag help home i intent jobs lists login logout messages notifications personalization premium privacy search settings share signup tos topics who_to_follow x twitter'.split(
+      ' ',
+    ),
+  ),
+  instagram: new Set(
+    'about accounts api challenge developer direct emails explore graphql legal oauth p press reel reels session stories tv web'.split(
+      ' ',
+    ),
+  ),
+  github: new Set(
+    'about account apps codespaces collections contact copilot customer-stories dashboard discussions education enterprise events explore features issues join login logout marketplace mobile models new nonprofit notifications organizations orgs pricing pulls readme search security settings signup site sponsors stars team topics trending watching'.split(
+      ' ',
+    ),
+  ),
+  facebook: new Set(
+    'bookmarks business events friends gaming groups hashtag help home.php login login.php marketplace messages notifications pages people permalink.php photo.php photos policies privacy profile.php recover reels search settings share sharer sharer.php stories story.php watch'.split(
+      ' ',
+    ),
+  ),
+};
+
 /** Normalises an e-mail address; null if it is not one. */
 export function normaliseEmail(raw: string): string | null {
   const value = raw
@@ -158,7 +185,8 @@ export function normaliseIdentity(kind: IdentityKind, raw: string): string | nul
       if (kind === 'reddit') value = value.replace(/^\/?u(?:ser)?\//i, '');
       value = safeDecode(value.replace(/^@/, '')).normalize('NFC').toLowerCase();
       const pattern = HANDLE_PATTERNS[kind];
-      return pattern?.test(value) ? value : null;
+      if (!pattern?.test(value) || RESERVED_HANDLES[kind]?.has(value)) return null;
+      return value;
     }
   }
 }

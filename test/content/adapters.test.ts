@@ -2,33 +2,36 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import manifest from '../../manifest.json' with { type: 'json' };
 import { ADAPTERS } from '../../src/content/sites';
 import { gmail } from '../../src/content/sites/gmail';
 import type { SiteAdapter } from '../../src/content/sites/types';
 import type { Candidate } from '../../src/platform/messaging';
 import { FIXTURES_DIR, loadFixtures, parseFixture } from './fixtures';
 
-/** What each adapter must find in its own fixtures; every fixture needs an entry. */
-const EXPECTED: Record<string, Candidate[]> = {
-  'gmail/2026-11-23-thread-several-participants.html': [
-    { key: 'email:jane.doe@acme.com', strength: 'strong', role: 'from', focus: true },
-    { key: 'email:omar+renewals@globex.com', strength: 'strong', role: 'to' },
-    { key: 'email:omar@globex.com', strength: 'strong', role: 'to' },
-    { key: 'email:priya.shah@northwind.io', strength: 'strong', role: 'to' },
-  ],
-  // Only colleagues: still candidates (the resolver decides who is a customer).
-  'gmail/2026-11-23-thread-colleagues-only.html': [
-    { key: 'email:lee.chen@northwind.io', strength: 'strong', role: 'from', focus: true },
-    { key: 'email:priya.shah@northwind.io', strength: 'strong', role: 'from' },
-    { key: 'email:sales-team@northwind.io', strength: 'strong', role: 'to' },
-  ],
-  'gmail/2026-11-23-inbox-list.html': [],
-  'linkedin/2026-11-23-profile-unicode-slug.html': [
-    { key: 'linkedin:josé-garcía-42', strength: 'strong', role: 'profile', focus: true },
-    { key: 'name:jose garcia', strength: 'weak', role: 'profile' },
-  ],
-  'linkedin/2026-11-23-feed.html': [],
-};
+/** A manifest match pattern (`https://*.example.com/*`) as a RegExp over whole URLs. */
+function matchPattern(pattern: string): RegExp {
+  const [, scheme, host, path] = /^(https?|\*):\/\/([^/]+)(\/.*)$/.exec(pattern) ?? [];
+  if (!scheme || !host || !path) throw new Error(`not a match pattern: ${pattern}`);
+  const literal = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const hostRe = host.startsWith('*.') ? `(?:[^/]+\\.)?${literal(host.slice(2))}` : literal(host);
+  const pathRe = path.split('*').map(literal).join('.*');
+  return new RegExp(`^${scheme === '*' ? 'https?' : scheme}://${hostRe}${pathRe}$`);
+}
+
+/**
+ * What each adapter must find in its own fixtures: `expected/<site>.ts` maps every fixture file
+ * of `test/fixtures/<site>/` to its candidates. Every other adapter must find nothing there.
+ */
+const EXPECTED: Record<string, Candidate[]> = {};
+for (const adapter of ADAPTERS) {
+  const module: { expected?: Record<string, Candidate[]> } = await import(
+    `./expected/${adapter.id}.ts`
+  ).catch(() => ({}));
+  for (const [file, candidates] of Object.entries(module.expected ?? {})) {
+    EXPECTED[`${adapter.id}/${file}`] = candidates;
+  }
+}
 
 const fixtures = loadFixtures();
 
@@ -39,7 +42,8 @@ describe.each(ADAPTERS.map((adapter) => [adapter.id, adapter] as const))(
       'on %s',
       (name, fixture) => {
         const expected = fixture.site === id ? EXPECTED[name] : [];
-        if (!expected) throw new Error(`${name} has no expected candidates in adapters.test.ts`);
+        if (!expected)
+          throw new Error(`${name} has no entry in test/content/expected/${fixture.site}.ts`);
         expect(adapter.extract(parseFixture(fixture), fixture.url)).toEqual(expected);
       },
     );
@@ -100,6 +104,23 @@ describe('every adapter file is registered, with example URLs and fixtures', () 
         expect(/^\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.html$/.test(fixture.name.split('/')[1] ?? '')).toBe(
           true,
         );
+      }
+    }
+  });
+
+  test('the manifest injects the content script and the sidebar on every example URL', () => {
+    const { content_scripts, web_accessible_resources, host_permissions } = manifest;
+    const covered = (patterns: string[], url: string) =>
+      patterns.some((pattern) => matchPattern(pattern).test(url));
+    for (const adapter of ADAPTERS.filter((a) => a.id !== 'generic')) {
+      for (const { url } of adapter.exampleUrls) {
+        expect(covered(content_scripts[0]?.matches ?? [], url), `content_scripts: ${url}`).toBe(
+          true,
+        );
+        expect(covered(web_accessible_resources[0]?.matches ?? [], url), `sidebar: ${url}`).toBe(
+          true,
+        );
+        expect(covered(host_permissions, url), `host_permissions: ${url}`).toBe(true);
       }
     }
   });

@@ -33,6 +33,13 @@ describe('normaliseIdentity', () => {
     ['x', '@JaneDoe', 'janedoe'],
     ['x', 'https://twitter.com/JaneDoe/status/1', 'janedoe'],
     ['x', 'way_too_long_for_a_handle', null],
+    // reserved paths are pages, never handles
+    ['x', 'https://x.com/home', null],
+    ['x', 'https://twitter.com/i/lists/123', null],
+    ['x', '@Explore', null],
+    ['instagram', 'https://www.instagram.com/explore/', null],
+    ['github', 'https://github.com/settings/profile', null],
+    ['facebook', 'https://www.facebook.com/groups/123', null],
     ['linkedin', 'https://www.linkedin.com/in/jos%C3%A9-garc%C3%ADa-42/', 'josé-garcía-42'],
     ['linkedin', 'Jane-Doe', 'jane-doe'],
     ['linkedin-company', 'https://de.linkedin.com/company/Acme-Corp/about/', 'acme-corp'],

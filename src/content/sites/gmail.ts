@@ -63,6 +63,7 @@ export const gmail: SiteAdapter = {
     { url: 'https://mail.google.com/chat/u/0/#chat/home', expect: 'ignore' },
   ],
   runsOn: (hostname) => hostname === 'mail.google.com',
+  mentionSelector: '[role="main"] [data-message-id]',
   detect: openThread,
   extract(doc, url) {
     if (!openThread(url)) return [];

@@ -67,6 +67,7 @@ export const linkedin: SiteAdapter = {
     },
   ],
   runsOn: (hostname) => HOST.test(hostname),
+  mentionSelector: 'main',
   detect: (url) => profileSlug(url) !== null,
   extract(doc, url) {
     const slug = profileSlug(url);

@@ -27,4 +27,11 @@ export interface SiteAdapter {
   detect(url: URL): boolean;
   /** the candidates on the page, in order of relevance; [] when detect(url) is false */
   extract(doc: Document, url: URL): Candidate[];
+  /**
+   * CSS selector of the elements whose text may name customers: posts, comments, message
+   * bodies (not navigation, ads or the user's own chrome). Their text is matched against the
+   * cached customer names in the service worker ("mentioned on this page"); it never leaves the
+   * browser. '' when the site has no such text.
+   */
+  readonly mentionSelector: string;
 }
