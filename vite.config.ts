@@ -11,7 +11,6 @@ import manifest from './manifest.json' with { type: 'json' };
  */
 const target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
 const outDir = target === 'firefox' ? 'dist-firefox' : 'dist';
-const CONTENT_SCRIPT_FILE = 'content.js';
 
 function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
   // crxjs never sees the content script: see classicContentScript below.
@@ -34,38 +33,76 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
   } as unknown as ManifestV3Export;
 }
 
+/** Each site's content script file, e.g. `content-gmail.js`; `generic` is registered at run time. */
+const contentScriptFile = (site: string) => `content-${site}.js`;
+const CONTENT_ENTRY = 'virtual:touchbase-content/';
+
+/** `src/content/sites/<site>.ts` → `<site>` (the adapter's file, id and export share the name). */
+function siteOf(adapterPath: string): string {
+  const site = /^src\/content\/sites\/([a-z0-9-]+)\.ts$/.exec(adapterPath)?.[1];
+  if (!site) throw new Error(`manifest content script ${adapterPath} is not a site adapter file`);
+  return site;
+}
+
 /**
- * The content script is built on its own as one classic script (IIFE). MV3 content scripts
- * cannot be ES modules, and crxjs's module loader would make every chunk web-accessible, letting
- * any page probe for the extension. One self-contained file also makes its size budget exact.
+ * The content scripts are built on their own, one classic script (IIFE) per site: the core of
+ * `src/content/index.ts` plus that site's adapter. MV3 content scripts cannot be ES modules, and
+ * crxjs's module loader would make every chunk web-accessible, letting any page probe for the
+ * extension. One self-contained file per site keeps each page's share small and makes the size
+ * budget exact. The manifest names each site's adapter file; the built manifest names its bundle.
  */
-function classicContentScript(): Plugin {
+function classicContentScripts(): Plugin {
+  const sites = [
+    ...manifest.content_scripts.map((script) => siteOf(script.js[0] ?? '')),
+    'generic',
+  ];
+  const entries: Plugin = {
+    name: 'touchbase:content-entries',
+    // Vite resolves a library entry against the root first: match the id wherever it sits.
+    resolveId(id) {
+      const at = id.indexOf(CONTENT_ENTRY);
+      return at === -1 ? undefined : `\0${id.slice(at)}`;
+    },
+    load(id) {
+      if (!id.startsWith(`\0${CONTENT_ENTRY}`)) return undefined;
+      const site = id.slice(CONTENT_ENTRY.length + 1);
+      const root = import.meta.dirname;
+      return [
+        `import { startContentScript } from ${JSON.stringify(join(root, 'src/content/index.ts'))};`,
+        `import { ${site} } from ${JSON.stringify(join(root, `src/content/sites/${site}.ts`))};`,
+        `startContentScript(${site});`,
+      ].join('\n');
+    },
+  };
   return {
-    name: 'touchbase:classic-content-script',
+    name: 'touchbase:classic-content-scripts',
     apply: 'build',
     enforce: 'post',
     async closeBundle() {
-      await build({
-        configFile: false,
-        logLevel: 'warn',
-        build: {
-          outDir,
-          emptyOutDir: false,
-          target: 'es2022',
-          minify: true,
-          lib: {
-            entry: manifest.content_scripts[0]?.js[0] ?? '',
-            formats: ['iife'],
-            name: 'touchbase',
-            fileName: () => CONTENT_SCRIPT_FILE,
+      for (const site of sites) {
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          plugins: [entries],
+          build: {
+            outDir,
+            emptyOutDir: false,
+            target: 'es2022',
+            minify: true,
+            lib: {
+              entry: `${CONTENT_ENTRY}${site}`,
+              formats: ['iife'],
+              name: 'touchbase',
+              fileName: () => contentScriptFile(site),
+            },
           },
-        },
-      });
+        });
+      }
       const path = join(outDir, 'manifest.json');
       const built = JSON.parse(await readFile(path, 'utf8'));
       built.content_scripts = manifest.content_scripts.map((script) => ({
         ...script,
-        js: [CONTENT_SCRIPT_FILE],
+        js: [contentScriptFile(siteOf(script.js[0] ?? ''))],
       }));
       await writeFile(path, `${JSON.stringify(built, null, 2)}\n`);
     },
@@ -76,7 +113,7 @@ export default defineConfig({
   plugins: [
     preact(),
     crx({ manifest: manifestFor(target), browser: target }),
-    classicContentScript(),
+    classicContentScripts(),
   ],
   build: {
     outDir,

@@ -5,11 +5,14 @@
  * state in storage.session, settings in storage.local, the backoff in meta 'sync'.
  */
 import { db } from '../cache/db';
+import { generic } from '../content/sites/generic';
 import { browser, type Runtime } from '../platform/browser';
 import { onMessage, sendMessage } from '../platform/messaging';
 import { getSettings, setSettings, watchSettings } from '../platform/settings';
 import { serveSidebarFeeds } from '../sidebar/feed';
 import { type AccountDeps, connect, signOut } from './account';
+import { settingsConfigCache } from './config';
+import { hasSiteAccess, startInOpenTabs, startInTab, syncSiteRegistration } from './sites';
 import { SyncEngine } from './sync';
 import { forgetAllTabs, forgetTab, reResolveAllTabs, setBadge, tabState, updateTab } from './tabs';
 
@@ -21,6 +24,7 @@ const engine = new SyncEngine({
   db: db(),
   connection: () => getSettings('serverUrl', 'token'),
   fetch: (input, init) => fetch(input, init),
+  serverConfig: settingsConfigCache,
   onRowsArrived: () => reResolveAllTabs(db()),
 });
 
@@ -44,6 +48,10 @@ function refuse(what: string): never {
 onMessage('reportCandidates', async ({ data, sender }) => {
   const tabId = sender.tab?.id;
   if (tabId === undefined || fromExtensionPage(sender)) return { customers: 0 };
+  if (data.site === generic.id && !(await hasSiteAccess(sender.url ?? ''))) {
+    await forgetTurnedOffTab(tabId);
+    return { customers: 0 };
+  }
   const candidates = Array.isArray(data.candidates) ? data.candidates.slice(0, MAX_CANDIDATES) : [];
   const state = await updateTab(db(), tabId, { ...data, candidates });
   return { customers: state.matches.length };
@@ -71,6 +79,12 @@ onMessage('signOut', async ({ sender }) => {
   await forgetAllTabs();
 });
 
+onMessage('enableSite', async ({ data, sender }) => {
+  if (!fromExtensionPage(sender)) refuse('enableSite');
+  await syncSiteRegistration();
+  await startInTab(data.tabId);
+});
+
 // The sidebar iframe may not open IndexedDB (third-party context): the worker serves its data.
 serveSidebarFeeds({
   db: db(),
@@ -94,6 +108,30 @@ browser.runtime.onInstalled.addListener(() => {
 browser.runtime.onStartup.addListener(() => {
   void ensureSyncAlarm().then(() => engine.sync());
 });
+
+// Sites the user enabled (sites.ts): the registration follows the granted host permissions.
+browser.runtime.onInstalled.addListener(() => void syncSiteRegistration());
+browser.runtime.onStartup.addListener(() => void syncSiteRegistration());
+browser.permissions.onAdded.addListener(({ origins = [] }) => {
+  void syncSiteRegistration().then(() => startInOpenTabs(origins));
+});
+browser.permissions.onRemoved.addListener(() => {
+  void syncSiteRegistration().then(forgetTurnedOffTabs);
+});
+
+/** A site turned off keeps its content script until the page reloads: its tabs show nothing. */
+async function forgetTurnedOffTab(tabId: number): Promise<void> {
+  await forgetTab(tabId);
+  await setBadge(tabId, 0);
+}
+
+async function forgetTurnedOffTabs(): Promise<void> {
+  for (const { id } of await browser.tabs.query({})) {
+    const state = id === undefined ? null : await tabState(id);
+    if (id !== undefined && state?.site === generic.id && !(await hasSiteAccess(state.url)))
+      await forgetTurnedOffTab(id);
+  }
+}
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTab(tabId);

@@ -12,7 +12,15 @@
 import type { z } from 'zod';
 import type { OutboxRow, SyncProgress, TouchbaseDb } from '../cache/db';
 import { applyPullPage, pageRowCount } from '../cache/pull';
-import { describeZodError, ErrorBody, LIMITS, PullResponse, PushResponse } from '../protocol';
+import {
+  ConfigResponse,
+  describeZodError,
+  ErrorBody,
+  LIMITS,
+  PullResponse,
+  PushResponse,
+} from '../protocol';
+import type { ServerConfigCache } from './config';
 
 export interface SyncConnection {
   serverUrl: string;
@@ -25,6 +33,8 @@ export interface SyncEngineOptions {
   fetch: typeof fetch;
   /** rows per pull request (default: the most the server gives, for fewer round trips) */
   pullLimit?: number;
+  /** where GET /v1/config is kept (the worker: storage.local); without it, it is not fetched */
+  serverConfig?: ServerConfigCache;
   /** called after a run that brought rows (the worker re-resolves its open tabs) */
   onRowsArrived?: () => void | Promise<void>;
   isOnline?: () => boolean;
@@ -50,6 +60,11 @@ class ServerError extends Error {
     super(message);
   }
 }
+
+/** What a request may add; the token, the content type and the timeout are the engine's. */
+type RequestOptions = Omit<RequestInit, 'headers' | 'signal'> & {
+  headers?: Record<string, string>;
+};
 
 interface RunOutcome {
   progress: SyncProgress;
@@ -132,6 +147,7 @@ export class SyncEngine {
     try {
       if (!this.isOnline()) throw new Unreachable('the browser is offline');
       await db.setMeta('sync', progress);
+      await this.refreshConfig(connection, signal);
       await this.push(connection, signal);
       progress = await this.pull(connection, progress, signal);
       progress = {
@@ -260,6 +276,35 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Fetches the server's configuration unless the cached ETag still matches (304). First in the
+   * run, so turning off a broken adapter never waits behind a long pull. A server that fails it
+   * (or an older one without it) leaves the cached list as it is: an error must never turn every
+   * adapter back on. A rejected token or an unreachable server fails the run as any request does.
+   */
+  private async refreshConfig(connection: SyncConnection, signal: AbortSignal): Promise<void> {
+    const cache = this.options.serverConfig;
+    if (!cache) return;
+    const tag = await cache.tag();
+    const response = await this.send(connection, '/v1/config', signal, {
+      headers: tag ? { 'if-none-match': tag } : {},
+    });
+    if (response.status === 304) return;
+    let config: ConfigResponse;
+    try {
+      config = expect(ConfigResponse, await readBody(response));
+    } catch (error) {
+      if (!(error instanceof ServerError)) throw error;
+      console.warn('Touchbase: keeping the cached server configuration', error.message);
+      return;
+    }
+    if (signal.aborted) return;
+    await cache.save({
+      disabledAdapters: config.disabledAdapters,
+      tag: response.headers.get('etag') ?? '',
+    });
+  }
+
   /** The id this browser pushes under, made once per database (a new one after sign out). */
   private async clientId(): Promise<string> {
     const { db } = this.options;
@@ -276,8 +321,18 @@ export class SyncEngine {
     connection: SyncConnection,
     path: string,
     signal: AbortSignal,
-    init: RequestInit = {},
+    init: RequestOptions = {},
   ): Promise<unknown> {
+    return readBody(await this.send(connection, path, signal, init));
+  }
+
+  /** The response of an authorised request; throws when it never arrived or the token is refused. */
+  private async send(
+    connection: SyncConnection,
+    path: string,
+    signal: AbortSignal,
+    init: RequestOptions = {},
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await this.options.fetch(`${connection.serverUrl}${path}`, {
@@ -285,6 +340,7 @@ export class SyncEngine {
         headers: {
           authorization: `Bearer ${connection.token}`,
           ...(init.body ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
         },
         signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       });
@@ -293,21 +349,26 @@ export class SyncEngine {
       throw new Unreachable(`cannot reach ${connection.serverUrl} (${describe(error)})`);
     }
     if (response.status === 401) throw new TokenRejected(TOKEN_REJECTED_MESSAGE);
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const parsed = ErrorBody.safeParse(body);
-      const message = parsed.success
-        ? parsed.data.error.message
-        : `the server answered ${response.status}`;
-      const retryAfter = Number(response.headers.get('retry-after'));
-      throw new ServerError(
-        message,
-        parsed.success ? parsed.data.error.code : undefined,
-        Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-      );
-    }
-    return body;
+    return response;
   }
+}
+
+/** A response's JSON body; a ServerError naming the server's message when it is not a success. */
+async function readBody(response: Response): Promise<unknown> {
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const parsed = ErrorBody.safeParse(body);
+    const message = parsed.success
+      ? parsed.data.error.message
+      : `the server answered ${response.status}`;
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ServerError(
+      message,
+      parsed.success ? parsed.data.error.code : undefined,
+      Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+    );
+  }
+  return body;
 }
 
 async function forgetLedger(db: TouchbaseDb): Promise<void> {

@@ -1,15 +1,18 @@
 /**
- * The content script: finds the site adapter for this page, rescans at most once per animation
- * frame after the page changed, reports the candidates to the service worker when they change,
- * and shows the sidebar host while the page has candidates. It carries no customer data: the
- * worker resolves candidates and the sidebar iframe (extension origin) shows the result.
+ * The content script: rescans the page with its site's adapter at most once per animation frame
+ * after the page changed, reports the candidates to the service worker when they change, and
+ * shows the sidebar host while the page has candidates. It carries no customer data: the worker
+ * resolves candidates and the sidebar iframe (extension origin) shows the result.
+ *
+ * Each site gets its own bundle (`content-<site>.js`, see vite.config.ts): this core plus that
+ * one adapter, so a Gmail tab never loads the other sites' code.
  */
 import { onMessage, sendMessage } from '../platform/messaging';
 import { getSettings, setSettings, watchSettings } from '../platform/settings';
 import { watchPage } from './page-watcher';
 import { createScanner } from './scanner';
 import { createSidebarHost } from './sidebar-host';
-import { adapterFor } from './sites';
+import type { SiteAdapter } from './sites/types';
 
 const SIDEBAR_PAGE = 'src/sidebar/index.html';
 
@@ -21,11 +24,18 @@ function extensionAlive(): boolean {
   }
 }
 
-async function start() {
-  const adapter = adapterFor(location.hostname);
-  if (!adapter) return;
-  const settings = await getSettings('sites', 'sidebarCollapsed');
-  let enabled = settings.sites[adapter.id] !== false;
+async function start(adapter: SiteAdapter) {
+  const settings = await getSettings(
+    'sites',
+    'disabledAdapters',
+    'sidebarCollapsed',
+    'genericMentions',
+  );
+  let { sites, disabledAdapters } = settings;
+  let { genericMentions } = settings;
+  // Off when the user switched the site off, or an admin turned its adapter off (the server's
+  // kill switch, cached by the worker): either way it reports nothing and the sidebar hides.
+  const enabled = () => sites[adapter.id] !== false && !disabledAdapters.includes(adapter.id);
 
   const sidebar = createSidebarHost({
     src: () => chrome.runtime.getURL(SIDEBAR_PAGE),
@@ -37,8 +47,12 @@ async function start() {
     adapter,
     doc: document,
     location,
-    isEnabled: () => enabled,
+    isEnabled: enabled,
+    genericMentions: () => genericMentions,
     onChange(report) {
+      // Decided from the page alone, never from what the ledger knows: the page can see the
+      // host element, so whether it shows must not tell the page who is a customer.
+      sidebar.setListPage(!report.candidates.some((candidate) => candidate.focus));
       sidebar.setVisible(report.candidates.length > 0);
       sendMessage('reportCandidates', report).catch((error: unknown) => {
         if (!extensionAlive() || String(error).includes('Extension context invalidated')) stop();
@@ -55,13 +69,23 @@ async function start() {
   });
 
   const stopWatchingSettings = watchSettings((changed) => {
-    if (changed.sites) {
-      enabled = changed.sites[adapter.id] !== false;
+    if (changed.sites || changed.disabledAdapters) {
+      sites = changed.sites ?? sites;
+      disabledAdapters = changed.disabledAdapters ?? disabledAdapters;
       watcher.schedule();
     }
     if (changed.sidebarCollapsed !== undefined) sidebar.setCollapsed(changed.sidebarCollapsed);
+    if (changed.genericMentions !== undefined) {
+      genericMentions = changed.genericMentions;
+      watcher.schedule();
+    }
   });
   const stopListening = onMessage('toggleSidebar', () => sidebar.toggle());
+  // Customer names changed in the worker, which keeps no page text: send it again.
+  const stopReportingAgain = onMessage('reportAgain', () => {
+    scanner.forget();
+    watcher.schedule();
+  });
 
   // The extension was reloaded or removed: this script is orphaned and must leave the page be.
   function stop() {
@@ -70,6 +94,7 @@ async function start() {
     try {
       stopWatchingSettings();
       stopListening();
+      stopReportingAgain();
     } catch {
       // chrome.* may already be gone with the context.
     }
@@ -78,4 +103,8 @@ async function start() {
   watcher.schedule();
 }
 
-start().catch((error: unknown) => console.warn('touchbase: content script did not start', error));
+export function startContentScript(adapter: SiteAdapter): void {
+  start(adapter).catch((error: unknown) =>
+    console.warn('touchbase: content script did not start', error),
+  );
+}

@@ -32,6 +32,11 @@ export interface SidebarHost {
   /** mounts on first show; hiding keeps the iframe (and its state) for the next show */
   setVisible(visible: boolean): void;
   setCollapsed(collapsed: boolean): void;
+  /**
+   * A page about no one in particular (an inbox, a timeline) shows only the slim tab, whatever
+   * the remembered state; opening it there lasts for that page and is not remembered.
+   */
+  setListPage(listPage: boolean): void;
   /** flips the collapsed state (keyboard shortcut) when the sidebar is showing */
   toggle(): void;
   /** removes the host from the page (the extension went away) */
@@ -62,6 +67,8 @@ export function createSidebarHost({
 }: SidebarHostOptions): SidebarHost {
   let visible = false;
   let collapsed = initiallyCollapsed;
+  let listPage = false;
+  let openedOnListPage = false;
   let host: HTMLElement | undefined;
   let frame: HTMLElement | undefined;
   let tab: HTMLElement | undefined;
@@ -88,7 +95,14 @@ export function createSidebarHost({
     appendChild.call(root, frame);
   }
 
+  const shownCollapsed = () => (listPage ? !openedOnListPage : collapsed);
+
   function flip() {
+    if (listPage) {
+      openedOnListPage = !openedOnListPage;
+      render();
+      return;
+    }
     collapsed = !collapsed;
     render();
     onToggle(collapsed);
@@ -99,8 +113,9 @@ export function createSidebarHost({
     if (!host) mount();
     // A page that rebuilds <html>'s children may have dropped the host: put it back.
     if (host && !host.isConnected) appendChild.call(doc.documentElement, host);
-    if (frame) frame.className = `frame${visible ? '' : ' hidden'}${collapsed ? ' collapsed' : ''}`;
-    tab?.setAttribute('aria-expanded', String(!collapsed));
+    const folded = shownCollapsed();
+    if (frame) frame.className = `frame${visible ? '' : ' hidden'}${folded ? ' collapsed' : ''}`;
+    tab?.setAttribute('aria-expanded', String(!folded));
   }
 
   return {
@@ -110,6 +125,12 @@ export function createSidebarHost({
     },
     setCollapsed(next) {
       collapsed = next;
+      render();
+    },
+    setListPage(next) {
+      if (next === listPage) return;
+      listPage = next;
+      openedOnListPage = false;
       render();
     },
     toggle() {

@@ -60,12 +60,12 @@ const RESERVED_HANDLES: Partial<Record<IdentityKind, ReadonlySet<string>>> = {
     ),
   ),
   github: new Set(
-    'about account apps codespaces collections contact copilot customer-stories dashboard discussions education enterprise events explore features issues join login logout marketplace mobile models new nonprofit notifications organizations orgs pricing pulls readme search security settings signup site sponsors stars team topics trending watching'.split(
+    'about account advisories apps codespaces collections contact copilot customer-stories dashboard discussions education enterprise enterprises events explore features home issues join login logout marketplace mobile models new nonprofit notifications organizations orgs pricing pulls readme resources search security sessions settings signup site solutions sponsors stars team topics trending users watching'.split(
       ' ',
     ),
   ),
   facebook: new Set(
-    'bookmarks business events friends gaming groups hashtag help home.php login login.php marketplace messages notifications pages people permalink.php photo.php photos policies privacy profile.php recover reels search settings share sharer sharer.php stories story.php watch'.split(
+    'bookmarks business checkpoint dialog events friends fundraisers gaming groups hashtag help home.php l.php legal login login.php marketplace media memories messages notifications onthisday pages people permalink.php photo photo.php photos plugins policies privacy profile.php recover reels saved search settings share sharer sharer.php stories story.php video videos watch'.split(
       ' ',
     ),
   ),
@@ -167,20 +167,29 @@ export function normaliseIdentity(kind: IdentityKind, raw: string): string | nul
       const value = stripUrl(trimmed, /^bsky\.app$/, /^\/profile/)
         .replace(/^@/, '')
         .toLowerCase();
-      return HOSTNAME.test(value) || /^did:plc:[a-z2-7]{24}$/.test(value) ? value : null;
+      // `handle.invalid` is what Bluesky shows for any account whose handle no longer verifies.
+      const handle = HOSTNAME.test(value) && value !== 'handle.invalid';
+      return handle || /^did:plc:[a-z2-7]{24}$/.test(value) ? value : null;
     }
     default: {
       const hosts: Record<string, [RegExp, RegExp]> = {
         x: [/^(?:www\.|mobile\.)?(?:x|twitter)\.com$/, /^$/],
         instagram: [/^(?:www\.)?instagram\.com$/, /^$/],
         github: [/^(?:www\.)?github\.com$/, /^$/],
-        reddit: [/^(?:www\.|old\.|new\.)?reddit\.com$/, /^\/(?:u|user)(?=\/)/],
-        facebook: [/^(?:www\.|m\.)?facebook\.com$/, /^$/],
+        reddit: [/^(?:www\.|old\.|new\.|sh\.)?reddit\.com$/, /^\/(?:u|user)(?=\/)/],
+        facebook: [/^(?:www\.|m\.|web\.)?facebook\.com$/, /^$/],
         linkedin: [/^(?:[a-z]{2,3}\.|www\.)?linkedin\.com$/, /^\/in(?=\/)/],
         'linkedin-company': [/^(?:[a-z]{2,3}\.|www\.)?linkedin\.com$/, /^\/company(?=\/)/],
       };
       const rule = hosts[kind];
       if (!rule) return null;
+      // A Facebook profile without a username: `profile.php?id=<digits>` is `id<digits>`.
+      const facebookId =
+        kind === 'facebook' &&
+        /^(?:https?:\/\/)?(?:www\.|m\.|web\.)?facebook\.com\/profile\.php\?(?:[^#]*&)?id=(\d{5,20})(?:[&#]|$)/i.exec(
+          trimmed,
+        );
+      if (facebookId) return `id${facebookId[1]}`;
       let value = stripUrl(trimmed, rule[0], rule[1]);
       if (kind === 'reddit') value = value.replace(/^\/?u(?:ser)?\//i, '');
       value = safeDecode(value.replace(/^@/, '')).normalize('NFC').toLowerCase();

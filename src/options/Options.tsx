@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
+import { enabledOrigins } from '../background/sites';
 import { db } from '../cache/db';
 import { type ConnectResult, sendMessage } from '../platform/messaging';
 import { setSettings } from '../platform/settings';
@@ -15,6 +16,7 @@ export function Options() {
       <ConnectSection />
       <SyncSection />
       <SitesSection />
+      <EnabledSitesSection />
     </main>
   );
 }
@@ -222,29 +224,119 @@ function CachedCounts() {
 
 function SitesSection() {
   const id = useId();
-  const settings = useSettings('sites');
+  const settings = useSettings('sites', 'disabledAdapters');
   if (!settings) return null;
-  const { sites } = settings;
+  const { sites, disabledAdapters } = settings;
   return (
     <section class="card stack" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Sites</h2>
       <p class="muted small">
         Where Touchbase looks for customers. Nothing of a page is sent anywhere.
       </p>
-      {SUPPORTED_SITES.map((site) => (
-        <label class="choice" key={site.id}>
-          <input
-            type="checkbox"
-            checked={sites[site.id] !== false}
-            onChange={(event) =>
-              void setSettings({ sites: { ...sites, [site.id]: event.currentTarget.checked } })
-            }
-          />
-          <span>
-            {site.label} <span class="muted small">({site.hosts})</span>
-          </span>
-        </label>
-      ))}
+      {SUPPORTED_SITES.map((site) => {
+        // The server's kill switch wins over the user's choice, which is kept for when it ends.
+        const turnedOff = disabledAdapters.includes(site.id);
+        return (
+          <div key={site.id}>
+            <label class="choice">
+              <input
+                type="checkbox"
+                checked={!turnedOff && sites[site.id] !== false}
+                disabled={turnedOff}
+                aria-describedby={turnedOff ? `${id}-${site.id}-off` : undefined}
+                onChange={(event) =>
+                  void setSettings({ sites: { ...sites, [site.id]: event.currentTarget.checked } })
+                }
+              />
+              <span>
+                {site.label} <span class="muted small">({site.hosts})</span>
+              </span>
+            </label>
+            {turnedOff && (
+              <p id={`${id}-${site.id}-off`} class="muted small admin-off">
+                Turned off by your administrator
+              </p>
+            )}
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+/** Sites the user enabled from the popup ("Enable Touchbase on this site"), each removable. */
+function EnabledSitesSection() {
+  const id = useId();
+  const settings = useSettings('genericMentions');
+  const [origins, setOrigins] = useState<string[]>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const refresh = () => void enabledOrigins().then(setOrigins);
+    refresh();
+    // Granted or removed elsewhere too: in the popup, or in the browser's site access settings.
+    chrome.permissions.onAdded.addListener(refresh);
+    chrome.permissions.onRemoved.addListener(refresh);
+    return () => {
+      chrome.permissions.onAdded.removeListener(refresh);
+      chrome.permissions.onRemoved.removeListener(refresh);
+    };
+  }, []);
+
+  async function remove(origin: string) {
+    setError(undefined);
+    try {
+      await chrome.permissions.remove({ origins: [origin] });
+    } catch (cause) {
+      setError(`Could not remove ${origin}: ${cause instanceof Error ? cause.message : cause}`);
+    }
+  }
+
+  if (!origins || !settings) return null;
+  return (
+    <section class="card stack" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Sites you enabled</h2>
+      <p class="muted small">
+        On these sites Touchbase looks for e-mail addresses. To add one, open it and choose “Enable
+        Touchbase on this site” in the toolbar popup.
+      </p>
+      {origins.length === 0 ? (
+        <p class="muted">None yet.</p>
+      ) : (
+        <ul class="list enabled-sites">
+          {origins.map((origin) => {
+            const site = origin.replace(/\/\*$/, '');
+            return (
+              <li class="row" key={origin}>
+                <span class="grow">{site}</span>
+                <button
+                  type="button"
+                  aria-label={`Remove ${site}`}
+                  onClick={() => void remove(origin)}
+                >
+                  Remove
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <label class="choice">
+        <input
+          type="checkbox"
+          checked={settings.genericMentions}
+          onChange={(event) => void setSettings({ genericMentions: event.currentTarget.checked })}
+        />
+        <span>Also look for customer names on sites I enable</span>
+      </label>
+      <p class="muted small">
+        Off by default: a name alone is weak evidence, so these show as possible matches.
+      </p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -23,15 +23,36 @@ export interface CandidateReport {
   site: string;
   url: string;
   candidates: Candidate[];
+  /**
+   * The text of the adapter's mention elements (posts, comments, message bodies), at most
+   * MAX_MENTION_TEXT characters, matched against customer names in the worker and never stored.
+   * Sent only when it changed since the tab's last report: absent means unchanged.
+   */
+  mentionText?: string;
 }
+
+/** Mention text the content script collects and the worker reads, at most (UTF-16 units). */
+export const MAX_MENTION_TEXT = 200_000;
 
 /** A customer the resolver matched on a tab. */
 export interface TabMatch {
   customerId: string;
-  /** the identity keys that matched, strongest first */
+  /** the identity keys that matched, strongest first (a mention: its `name:` key) */
   keys: string[];
-  evidence: 'exact' | 'possible';
+  /** `mentioned`: only named in the page's text, weaker than any identity, listed last */
+  evidence: 'exact' | 'possible' | 'mentioned';
   focus: boolean;
+  /** how the page's text named the customer (evidence `mentioned` only) */
+  mention?: MentionEvidence;
+}
+
+export interface MentionEvidence {
+  /** the customer's name as the directory writes it, e.g. "Acme Robotics" */
+  phrase: string;
+  /** occurrences in the page's text */
+  count: number;
+  /** customers owning this name; more than 1: the text cannot tell which one it means */
+  sharedBy: number;
 }
 
 /**
@@ -69,8 +90,15 @@ interface ProtocolMap {
   connect(input: { serverUrl: string; token: string }): ConnectResult;
   /** options → worker: forget the token and clear the cache */
   signOut(): void;
+  /**
+   * popup → worker: the user just granted the tab's site; register the content script for it and
+   * start it in that tab (rejects when the browser will not let it run there)
+   */
+  enableSite(query: { tabId: number }): void;
   /** worker → content: the keyboard shortcut was pressed */
   toggleSidebar(): void;
+  /** worker → content: customer names changed; report again, mention text included */
+  reportAgain(): void;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

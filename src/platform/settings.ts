@@ -7,19 +7,28 @@ export interface Settings {
   token: string;
   /** adapter id → enabled; a missing id means enabled */
   sites: Record<string, boolean>;
+  /** adapter ids the server's admin turned off (GET /v1/config), cached by the worker */
+  disabledAdapters: string[];
+  /** the ETag of that answer, sent back as If-None-Match; written together with the list */
+  serverConfigTag: string;
   sidebarCollapsed: boolean;
   sharePresence: boolean;
   /** hours within which another colleague's touch raises a heads-up */
   coordinationWindowHours: number;
+  /** scan page text for customer names on sites only the generic adapter covers (off: noisy) */
+  genericMentions: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   serverUrl: '',
   token: '',
   sites: {},
+  disabledAdapters: [],
+  serverConfigTag: '',
   sidebarCollapsed: false,
   sharePresence: true,
   coordinationWindowHours: 48,
+  genericMentions: false,
 };
 
 type StorageArea = {

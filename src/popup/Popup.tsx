@@ -9,32 +9,41 @@ import { NoteForm } from '../ui/NoteForm';
 import { saveDraftHere } from '../ui/notes';
 import { relativeTime } from '../ui/time';
 import { CustomerSearch } from './CustomerSearch';
+import { SiteAccess } from './SiteAccess';
 
 const RECENT_NOTES = 10;
+
+interface TargetTab {
+  id: number;
+  /** readable thanks to activeTab (the user opened the popup on it); absent on browser pages */
+  url: string | undefined;
+}
 
 /**
  * The tab the popup works for: `?tab=<id>` (the popped-out window, tests), else the active tab
  * of the current window. `null` when there is none (e.g. the popup opened on its own).
  */
-function useTargetTabId(): number | null | undefined {
-  const [tabId, setTabId] = useState<number | null | undefined>(undefined);
+function useTargetTab(): TargetTab | null | undefined {
+  const [target, setTarget] = useState<TargetTab | null | undefined>(undefined);
   useEffect(() => {
     const param = Number(new URLSearchParams(location.search).get('tab'));
-    if (Number.isInteger(param) && param > 0) {
-      setTabId(param);
-      return;
-    }
-    chrome.tabs.query({ active: true, currentWindow: true }).then(
-      ([tab]) => setTabId(tab?.id ?? null),
-      () => setTabId(null),
+    const named = Number.isInteger(param) && param > 0;
+    const tab = named
+      ? chrome.tabs.get(param)
+      : chrome.tabs.query({ active: true, currentWindow: true }).then(([active]) => active);
+    tab.then(
+      (found) => setTarget(found?.id === undefined ? null : { id: found.id, url: found.url }),
+      // A named tab that closed meanwhile: notes can still be written for its customers.
+      () => setTarget(named ? { id: param, url: undefined } : null),
     );
   }, []);
-  return tabId;
+  return target;
 }
 
 export function Popup() {
   const { connected } = useConnection();
-  const tabId = useTargetTabId();
+  const tab = useTargetTab();
+  const tabId = tab?.id;
   const [picked, setPicked] = useState<CachedCustomer>();
   const [selectedId, setSelectedId] = useState<string>();
 
@@ -48,6 +57,7 @@ export function Popup() {
           </button>
         )}
       </header>
+      {tab && <SiteAccess tabId={tab.id} url={tab.url} />}
       {connected === false && (
         <p class="notice">
           Touchbase is not connected.{' '}

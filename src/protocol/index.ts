@@ -138,6 +138,31 @@ export const MeResponse = z.object({
 });
 export type MeResponse = z.infer<typeof MeResponse>;
 
+// ---------------------------------------------------------------- GET /v1/config
+
+/**
+ * A site adapter's id as the extension names it (`gmail`, `linkedin`): a lower-case slug. The
+ * server does not know the extension's adapter list, so it checks only this shape.
+ */
+export const AdapterId = z
+  .string()
+  .max(40)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lower-case slug such as "linkedin"');
+
+/**
+ * Server-wide settings every client follows. Served with an ETag; a client sends it back as
+ * If-None-Match and gets 304 while nothing changed.
+ */
+export const ConfigResponse = z.object({
+  /** counts the changes of this configuration; grows with each */
+  version: z.number().int().nonnegative(),
+  /** when an admin last changed it; null if never */
+  updatedAt: Timestamp.nullable(),
+  /** adapters the extension must not run (an admin's kill switch), sorted */
+  disabledAdapters: z.array(z.string()),
+});
+export type ConfigResponse = z.infer<typeof ConfigResponse>;
+
 // ---------------------------------------------------------------- GET /v1/sync/pull
 
 export const PullQuery = z.object({

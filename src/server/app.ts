@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { z } from 'zod';
 import {
+  type ConfigResponse,
   CustomersUpsertRequest,
   describeZodError,
   EngagementsIngestRequest,
@@ -20,6 +21,7 @@ import {
   type Role,
 } from '../protocol';
 import { writeTransaction } from './changes';
+import { configHead, matchesTag, readConfig, toConfigResponse } from './config';
 import { prepareCustomers, upsertCustomers } from './customers';
 import type { Store } from './db';
 import { ingestEngagements } from './engagements';
@@ -87,8 +89,8 @@ export function createApp(options: AppOptions): Hono<Env> {
       origin: (origin) =>
         EXTENSION_ORIGIN.test(origin) || extraOrigins.has(origin) ? origin : null,
       allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      exposeHeaders: ['Retry-After', 'ETag'],
       maxAge: 600,
     }),
   );
@@ -153,6 +155,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   };
   const people = authenticate('member', 'admin');
   const ingesters = authenticate('admin', 'integration');
+  const anyRole = authenticate('member', 'admin', 'integration');
 
   app.get('/v1/health', (c) => {
     const body: HealthResponse = { ok: true, version: options.version, database: store.kind };
@@ -169,6 +172,20 @@ export function createApp(options: AppOptions): Hono<Env> {
       .where('id', '=', colleagueId)
       .executeTakeFirstOrThrow();
     const body: MeResponse = { colleague: toColleague(row), role };
+    return c.json(body);
+  });
+
+  // Every extension asks each minute: an unchanged configuration costs one query and a 304.
+  app.get('/v1/config', anyRole, async (c) => {
+    c.header('Cache-Control', 'private, no-cache');
+    const head = await configHead(store.db);
+    if (matchesTag(c.req.header('if-none-match'), head.tag)) {
+      c.header('ETag', head.tag);
+      return c.body(null, 304);
+    }
+    const { tag, config } = await readConfig(store);
+    c.header('ETag', tag);
+    const body: ConfigResponse = toConfigResponse(config);
     return c.json(body);
   });
 

@@ -4,7 +4,8 @@
  * DATABASE_URL set, PostgreSQL is used instead.
  */
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '../protocol';
+import { AdapterId, ROLES, type Role } from '../protocol';
+import { disableAdapter, enableAdapter, readConfig } from './config';
 import { DEFAULT_SQLITE_FILE, openStore, type Store } from './db';
 import { loadDemo } from './demo';
 import { ApiError } from './errors';
@@ -25,11 +26,18 @@ Commands:
   import customers FILE.csv            upsert customers (see the README for the columns)
   import engagements FILE.csv|.jsonl   ingest engagements, idempotent on (source, external id)
   demo                                 load a demo company (idempotent) and print a member token
+  config show                          which site adapters are turned off for every extension
+  config disable-adapter ID [--reason R]
+                                       turn a site adapter off in every extension (kill switch),
+                                       from each one's next sync on (about a minute)
+  config enable-adapter ID             turn it back on
 
 Every command takes --db FILE (SQLite file, default ${DEFAULT_SQLITE_FILE}).
 Set DATABASE_URL=postgres://… to use PostgreSQL instead.
 Imports are all-or-nothing: if any row is bad, every bad row is listed with its line number and
-nothing is imported.`;
+nothing is imported.
+Adapter ids are the extension's (gmail, linkedin, …). The server does not know which adapters an
+extension has, so it accepts any lower-case slug: check the spelling.`;
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -40,21 +48,26 @@ const OPTIONS = {
   department: { type: 'string' },
   title: { type: 'string' },
   role: { type: 'string' },
+  reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
-/** Which options each command accepts, besides --db and --help. */
-const COMMANDS: Record<string, { args: number; options: OptionName[] }> = {
-  serve: { args: 0, options: ['port', 'host'] },
-  'users add': { args: 0, options: ['name', 'email', 'department', 'title', 'role'] },
-  'users token': { args: 0, options: ['email'] },
-  'users list': { args: 0, options: [] },
-  'users revoke': { args: 0, options: ['email'] },
-  'import customers': { args: 1, options: [] },
-  'import engagements': { args: 1, options: [] },
-  demo: { args: 0, options: [] },
+/** Which options each command accepts besides --db and --help, and its one argument if any. */
+const COMMANDS: Record<string, { argument?: string; options: OptionName[] }> = {
+  serve: { options: ['port', 'host'] },
+  'users add': { options: ['name', 'email', 'department', 'title', 'role'] },
+  'users token': { options: ['email'] },
+  'users list': { options: [] },
+  'users revoke': { options: ['email'] },
+  'import customers': { argument: 'a FILE', options: [] },
+  'import engagements': { argument: 'a FILE', options: [] },
+  demo: { options: [] },
+  'config show': { options: [] },
+  'config disable-adapter': { argument: 'an adapter ID', options: ['reason'] },
+  'config enable-adapter': { argument: 'an adapter ID', options: [] },
 };
+const GROUPS = new Set(['users', 'import', 'config']);
 
 class UsageError extends Error {}
 
@@ -99,16 +112,17 @@ function parse(argv: string[]) {
   }
   const { values, positionals } = parsed;
   const [first, second] = positionals;
-  const command =
-    first === 'users' || first === 'import' ? `${first} ${second ?? ''}`.trim() : (first ?? '');
+  const command = first && GROUPS.has(first) ? `${first} ${second ?? ''}`.trim() : (first ?? '');
   const spec = COMMANDS[command];
   if (!spec) {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
   const args = positionals.slice(command.split(' ').length);
-  if (args.length !== spec.args) {
+  if (args.length !== (spec.argument ? 1 : 0)) {
     throw new UsageError(
-      spec.args ? `${command} needs a FILE` : `unexpected argument "${args[0]}"`,
+      spec.argument && args.length === 0
+        ? `${command} needs ${spec.argument}`
+        : `unexpected argument "${args.at(-1)}"`,
     );
   }
   for (const name of Object.keys(values) as OptionName[]) {
@@ -154,6 +168,69 @@ async function serveCommand(
       process.once('SIGINT', () => stop('SIGINT'));
     });
   });
+}
+
+/** Columns padded to their widest cell, two spaces apart. */
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+/** The adapter id argument; its shape is all the server can check (see USAGE). */
+function adapterIdArgument(raw: string): string {
+  if (!AdapterId.safeParse(raw).success) {
+    throw new UsageError(
+      `"${raw}" is not an adapter id: ids are lower-case slugs such as gmail or linkedin`,
+    );
+  }
+  return raw;
+}
+
+async function configCommand(
+  command: string,
+  dbFile: string | undefined,
+  values: Partial<Record<OptionName, string | boolean>>,
+  args: string[],
+): Promise<void> {
+  if (command === 'config show') {
+    const { config } = await withStore(dbFile, readConfig);
+    const changed = config.updatedAt ? `, last changed ${config.updatedAt}` : '';
+    if (config.disabled.length === 0) {
+      console.log(`Config version ${config.version}${changed}: every adapter is on.`);
+      return;
+    }
+    console.log(`Config version ${config.version}${changed}. Turned off for every extension:`);
+    printTable(
+      ['ADAPTER', 'OFF SINCE', 'REASON'],
+      config.disabled.map((entry) => [entry.adapterId, entry.disabledAt, entry.reason ?? '']),
+    );
+    return;
+  }
+  const id = adapterIdArgument(args[0] as string);
+  if (command === 'config disable-adapter') {
+    const reason = typeof values.reason === 'string' ? values.reason : undefined;
+    const outcome = await withStore(dbFile, (store) => disableAdapter(store, id, reason));
+    console.log(
+      outcome.changed
+        ? `Turned off adapter "${id}" for every extension (config version ${outcome.version}); each stops running it at its next sync, within about a minute.`
+        : `Adapter "${id}" was already off${reason ? '; its reason is updated' : ''}. Nothing else changed.`,
+    );
+    return;
+  }
+  const outcome = await withStore(dbFile, (store) => enableAdapter(store, id));
+  console.log(
+    outcome.changed
+      ? `Turned adapter "${id}" back on (config version ${outcome.version}); extensions run it again from their next sync.`
+      : `Adapter "${id}" was not turned off. Nothing changed.`,
+  );
 }
 
 async function run(argv: string[]): Promise<void> {
@@ -208,17 +285,7 @@ async function run(argv: string[]): Promise<void> {
         user.role,
         String(user.activeTokens),
       ]);
-      const header = ['EMAIL', 'NAME', 'DEPARTMENT', 'ROLE', 'TOKENS'];
-      const widths = header.map((title, column) =>
-        Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
-      );
-      for (const row of [header, ...rows])
-        console.log(
-          row
-            .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-            .join('  ')
-            .trimEnd(),
-        );
+      printTable(['EMAIL', 'NAME', 'DEPARTMENT', 'ROLE', 'TOKENS'], rows);
       return;
     }
     case 'users revoke': {
@@ -245,6 +312,10 @@ async function run(argv: string[]): Promise<void> {
       );
       return;
     }
+    case 'config show':
+    case 'config disable-adapter':
+    case 'config enable-adapter':
+      return configCommand(command, dbFile, values, args);
     case 'demo': {
       const demo = await withStore(dbFile, (store) => loadDemo(store));
       console.log(

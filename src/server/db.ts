@@ -102,6 +102,15 @@ export interface ServerMetaTable {
   value: string;
 }
 
+/** The kill switch: an adapter the extension must not run (see config.ts). */
+export interface AdapterSwitchTable {
+  adapter_id: string;
+  /** null while the adapter is on */
+  disabled_at: string | null;
+  reason: string | null;
+  changed_at: string;
+}
+
 export interface Schema {
   colleagues: ColleagueTable;
   tokens: TokenTable;
@@ -113,6 +122,7 @@ export interface Schema {
   rejected_mutations: RejectedMutationTable;
   counters: CounterTable;
   server_meta: ServerMetaTable;
+  adapter_switches: AdapterSwitchTable;
 }
 
 export type Db = Kysely<Schema>;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  ConfigResponse,
   CustomersUpsertRequest,
   CustomersUpsertResponse,
   EngagementsIngestRequest,
@@ -21,6 +22,7 @@ const SCHEMAS = {
   ErrorBody,
   HealthResponse,
   MeResponse,
+  ConfigResponse,
   PullResponse,
   PushRequest,
   PushResponse,
@@ -72,6 +74,37 @@ function operation(
   };
 }
 
+/** GET /v1/config answers 304 to a client that sends back the ETag it holds. */
+function configOperation() {
+  const base = operation(
+    'Server-wide settings every client follows: the adapters an admin turned off',
+    'member, admin, integration',
+    null,
+    'ConfigResponse',
+    [401, 403, 429],
+  );
+  const headers = {
+    ETag: { description: 'send it back as If-None-Match', schema: { type: 'string' } },
+  };
+  return {
+    ...base,
+    parameters: [
+      {
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        schema: { type: 'string' },
+        description: 'the ETag of the configuration the client holds',
+      },
+    ],
+    responses: {
+      ...base.responses,
+      '200': { ...base.responses['200'], headers },
+      '304': { description: 'unchanged since that ETag', headers },
+    },
+  };
+}
+
 let cached: { version: string; document: object } | undefined;
 
 export function openApiDocument(version: string): object {
@@ -115,6 +148,9 @@ export function openApiDocument(version: string): object {
           'MeResponse',
           [401, 403, 429],
         ),
+      },
+      '/v1/config': {
+        get: configOperation(),
       },
       '/v1/sync/pull': {
         get: {

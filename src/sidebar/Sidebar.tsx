@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SyncProgress } from '../cache/db';
 import type { DepartmentTouches, EngagementRow } from '../cache/queries';
-import type { Candidate, TabMatch, TabState } from '../platform/messaging';
+import type { Candidate, MentionEvidence, TabMatch, TabState } from '../platform/messaging';
 import { setSettings } from '../platform/settings';
 import { openOptions } from '../ui/connection';
 import { type TabStateResult, useNow, useSettings, useTabState } from '../ui/hooks';
@@ -110,11 +110,16 @@ function TabCustomers({
   now: Date;
 }) {
   if (tab.loading) return <p class="muted">Looking for customers on this page…</p>;
-  if (matches.length === 0) return <NoMatches state={tab.state} />;
+  const unmatched = tab.state?.unmatched ?? [];
+  if (matches.length === 0) {
+    return unmatched.length > 0 ? <NotInTouchbase unmatched={unmatched} /> : <NoCustomers />;
+  }
   const views = new Map(snapshot.customers.map((view) => [view.customer.id, view]));
+  const identified = matches.filter((match) => match.evidence !== 'mentioned');
+  const mentioned = matches.filter((match) => match.evidence === 'mentioned');
   return (
     <>
-      {matches.map((match) => {
+      {identified.map((match) => {
         const view = views.get(match.customerId);
         return (
           view && (
@@ -128,7 +133,12 @@ function TabCustomers({
           )
         );
       })}
-      <AlsoOnPage unmatched={tab.state?.unmatched ?? []} />
+      {identified.length > 0 ? (
+        <AlsoOnPage unmatched={unmatched} />
+      ) : (
+        unmatched.length > 0 && <NotInTouchbase unmatched={unmatched} />
+      )}
+      <MentionedOnPage mentioned={mentioned} views={views} saveNote={saveNote} now={now} />
     </>
   );
 }
@@ -148,22 +158,94 @@ function AlsoOnPage({ unmatched }: { unmatched: Candidate[] }) {
   );
 }
 
-/** Focus first, then the worker's order (exact before possible). */
+/**
+ * Customers only named in the page's text, below the identified ones and folded by default:
+ * weaker evidence than an address or a profile. No section when there are none.
+ */
+function MentionedOnPage({
+  mentioned,
+  views,
+  saveNote,
+  now,
+}: {
+  mentioned: TabMatch[];
+  views: Map<string, CustomerView>;
+  saveNote: (draft: NoteDraft) => Promise<void>;
+  now: Date;
+}) {
+  const shown = mentioned.flatMap((match) => {
+    const view = views.get(match.customerId);
+    return view && match.mention ? [{ view, mention: match.mention }] : [];
+  });
+  if (shown.length === 0) return null;
+  return (
+    <section aria-labelledby="mentioned-on-page" class="stack">
+      <h3 id="mentioned-on-page">Mentioned on this page</h3>
+      {shown.map(({ view, mention }) => (
+        <MentionedCustomer
+          key={view.customer.id}
+          view={view}
+          mention={mention}
+          saveNote={saveNote}
+          now={now}
+        />
+      ))}
+    </section>
+  );
+}
+
+/** A `<details>`: its summary is a keyboard-reachable toggle without any script of ours. */
+function MentionedCustomer({
+  view,
+  mention,
+  saveNote,
+  now,
+}: {
+  view: CustomerView;
+  mention: MentionEvidence;
+  saveNote: (draft: NoteDraft) => Promise<void>;
+  now: Date;
+}) {
+  const { customer, departments } = view;
+  const glance =
+    departments.length > 0
+      ? departments.map((department) => department.department).join(', ')
+      : `No colleague in the last ${SUMMARY_DAYS} days`;
+  return (
+    <details class="card stack customer mentioned">
+      <summary>
+        <span class="name">{customer.name}</span>
+        {customer.company && <span class="muted small"> · {customer.company}</span>}
+        <span class="line small muted">{describeMention(mention)}</span>
+        <span class="line small muted">{glance}</span>
+      </summary>
+      <CustomerDetails view={view} saveNote={saveNote} now={now} />
+    </details>
+  );
+}
+
+/** 'mentioned as "Acme Robotics" · 3 times', or the doubt when the name is not unique. */
+function describeMention({ phrase, count, sharedBy }: MentionEvidence): string {
+  if (sharedBy > 1) return `maybe mentioned as "${phrase}": name shared by ${sharedBy} customers`;
+  return `mentioned as "${phrase}"${count > 1 ? ` · ${count} times` : ''}`;
+}
+
+/** Focus first, then the worker's order (exact, possible, then mentioned). */
 function orderedMatches(state: TabState | null): TabMatch[] {
   const matches = state?.matches ?? [];
   return [...matches.filter((m) => m.focus), ...matches.filter((m) => !m.focus)];
 }
 
-function NoMatches({ state }: { state: TabState | null }) {
-  const unmatched = state?.unmatched ?? [];
-  if (unmatched.length === 0) {
-    return (
-      <section class="card" aria-labelledby="no-customers">
-        <h2 id="no-customers">No customers on this page</h2>
-        <p class="muted">Open an email or a profile to see who at your company knows them.</p>
-      </section>
-    );
-  }
+function NoCustomers() {
+  return (
+    <section class="card" aria-labelledby="no-customers">
+      <h2 id="no-customers">No customers on this page</h2>
+      <p class="muted">Open an email or a profile to see who at your company knows them.</p>
+    </section>
+  );
+}
+
+function NotInTouchbase({ unmatched }: { unmatched: Candidate[] }) {
   return (
     <section class="card stack" aria-labelledby="not-in-touchbase">
       <h2 id="not-in-touchbase">Not in Touchbase yet</h2>
@@ -191,8 +273,7 @@ function CustomerPanel({
   saveNote: (draft: NoteDraft) => Promise<void>;
   now: Date;
 }) {
-  const [writing, setWriting] = useState(false);
-  const { customer, departments, engagements } = view;
+  const { customer } = view;
   const headingId = `customer-${customer.id}`;
   const details = [customer.company, customer.tier].filter(Boolean).join(' · ');
 
@@ -206,6 +287,25 @@ function CustomerPanel({
           {match.focus && <span class="pill">on this page</span>}
         </p>
       </header>
+      <CustomerDetails view={view} saveNote={saveNote} now={now} />
+    </article>
+  );
+}
+
+/** Who engaged with the customer, the latest engagements and the note form. */
+function CustomerDetails({
+  view,
+  saveNote,
+  now,
+}: {
+  view: CustomerView;
+  saveNote: (draft: NoteDraft) => Promise<void>;
+  now: Date;
+}) {
+  const [writing, setWriting] = useState(false);
+  const { customer, departments, engagements } = view;
+  return (
+    <>
       {/* Room for the coordination heads-up banner, presence and the department strip. */}
       <section aria-label={`Colleagues who engaged in the last ${SUMMARY_DAYS} days`}>
         <h3>Colleagues · last {SUMMARY_DAYS} days</h3>
@@ -222,7 +322,7 @@ function CustomerPanel({
           Add a note
         </button>
       )}
-    </article>
+    </>
   );
 }
 

@@ -4,7 +4,8 @@
  * fake-indexeddb on the client side.
  */
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { settingsConfigCache } from '../../src/background/config';
 import {
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,
@@ -14,7 +15,10 @@ import {
 } from '../../src/background/sync';
 import { type SyncProgress, TouchbaseDb } from '../../src/cache/db';
 import { saveNote } from '../../src/cache/notes';
+import { getSettings } from '../../src/platform/settings';
 import type { Colleague, CustomerInput, EngagementInput } from '../../src/protocol';
+import { disableAdapter, enableAdapter } from '../../src/server/config';
+import { openStore, type Store } from '../../src/server/db';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -554,5 +558,93 @@ describe('sync engine against the real server', () => {
     const progress = await engine.sync({ force: true });
     expect(progress.state).toBe('offline');
     expect(requests).toEqual([]);
+  });
+});
+
+describe('the server’s configuration (adapter kill switch)', () => {
+  /** storage.local, where the worker caches it for the content script and the options page */
+  const local = new Map<string, unknown>();
+  let admin: Store;
+
+  beforeAll(() => {
+    vi.stubGlobal('chrome', {
+      storage: {
+        local: {
+          get: async (keys: string[]) =>
+            Object.fromEntries(keys.filter((key) => local.has(key)).map((k) => [k, local.get(k)])),
+          set: async (items: Record<string, unknown>) => {
+            for (const [key, value] of Object.entries(items)) local.set(key, value);
+          },
+        },
+      },
+    });
+    admin = openStore({ sqliteFile: server.dbFile });
+  });
+  afterAll(async () => {
+    vi.unstubAllGlobals();
+    await admin?.close();
+  });
+
+  /** An engine as the worker builds one, recording each /v1/config answer's status. */
+  function configHarness(fetchConfig?: typeof fetch) {
+    const statuses: number[] = [];
+    const built = harness(support.token, {
+      serverConfig: settingsConfigCache,
+      fetch: async (input, init) => {
+        if (!String(input).endsWith('/v1/config')) return fetch(input, init);
+        const response = await (fetchConfig ?? fetch)(input, init);
+        statuses.push(response.status);
+        return response;
+      },
+    });
+    return { ...built, statuses };
+  }
+  const cached = () => getSettings('disabledAdapters', 'serverConfigTag');
+
+  it('reaches storage on the next sync, then costs a 304 while nothing changes', async () => {
+    await disableAdapter(admin, 'linkedin', 'Profile markup changed');
+    const { engine, requests, statuses } = configHarness();
+
+    expect((await engine.sync()).state).toBe('idle');
+    expect(requests[0]).toBe('/v1/config'); // before the pull: containing a broken site can't wait
+    expect(await cached()).toEqual({
+      disabledAdapters: ['linkedin'],
+      serverConfigTag: expect.stringMatching(/^".+"$/),
+    });
+
+    await engine.sync();
+    expect(statuses).toEqual([200, 304]);
+    expect((await cached()).disabledAdapters).toEqual(['linkedin']);
+
+    await enableAdapter(admin, 'linkedin');
+    await engine.sync();
+    expect(statuses).toEqual([200, 304, 200]);
+    expect((await cached()).disabledAdapters).toEqual([]);
+  });
+
+  it('keeps the cached list when the server fails it or cannot be reached', async () => {
+    await disableAdapter(admin, 'gmail');
+    const working = configHarness();
+    await working.engine.sync();
+    expect((await cached()).disabledAdapters).toEqual(['gmail']);
+
+    // An older server without the endpoint, or one failing it: the rest of the sync still runs.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    for (const status of [404, 503]) {
+      const failing = configHarness(async () =>
+        Response.json({ error: { code: 'x', message: 'no' } }, { status }),
+      );
+      expect((await failing.engine.sync()).state).toBe('idle');
+      expect(failing.requests).toContain('/v1/sync/pull');
+      expect((await cached()).disabledAdapters).toEqual(['gmail']);
+    }
+    expect(warn).toHaveBeenCalledTimes(2);
+    warn.mockRestore();
+    const unreachable = configHarness(async () => {
+      throw new TypeError('fetch failed');
+    });
+    expect((await unreachable.engine.sync()).state).toBe('offline');
+    expect((await cached()).disabledAdapters).toEqual(['gmail']);
+    await enableAdapter(admin, 'gmail');
   });
 });

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TouchbaseDb } from '../../src/cache/db';
 import { toCachedCustomer } from '../../src/cache/pull';
-import type { CandidateReport, TabState } from '../../src/platform/messaging';
+import { type CandidateReport, sendMessage, type TabState } from '../../src/platform/messaging';
 
 const session = new Map<string, unknown>();
 const badges = new Map<number, string>();
@@ -38,6 +38,12 @@ vi.mock('../../src/platform/browser', () => ({
   },
 }));
 
+vi.mock('../../src/platform/messaging', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/platform/messaging')>()),
+  sendMessage: vi.fn(async () => undefined),
+}));
+const send = vi.mocked(sendMessage);
+
 const { forgetAllTabs, forgetTab, reResolveAllTabs, tabState, updateTab } = await import(
   '../../src/background/tabs'
 );
@@ -64,6 +70,7 @@ async function addCustomer(id: string, name: string, email: string) {
 beforeEach(async () => {
   session.clear();
   badges.clear();
+  send.mockClear();
   db = new TouchbaseDb(`tabs-${crypto.randomUUID()}`);
   await addCustomer('jane', 'Jane Doe', 'jane@acme.example');
 });
@@ -124,5 +131,108 @@ describe('per-tab state', () => {
     expect(badges.get(1)).toBe('');
     expect(badges.get(2)).toBe('');
     expect(session.get('unrelated')).toBe('kept');
+  });
+});
+
+describe('customers mentioned in the page text', () => {
+  const withText = (report: CandidateReport, mentionText: string): CandidateReport => ({
+    ...report,
+    mentionText,
+  });
+  const summary = (state: TabState | null) =>
+    state?.matches.map((match) => [match.customerId, match.evidence, match.mention?.phrase]);
+
+  beforeEach(async () => {
+    await addCustomer('omar', 'Omar Haddad', 'omar@globex.example');
+    await db.customers.put(
+      toCachedCustomer({
+        id: 'acme',
+        name: 'Acme Robotics',
+        kind: 'organization',
+        updatedAt: '2026-11-01T00:00:00.000Z',
+      }),
+    );
+  });
+
+  it('lists them after the identified customers, keeping the names found but not the text', async () => {
+    const text = 'Jane Doe wrote: Omar Haddad at Acme Robotics asked about the secret-project';
+    const state = await updateTab(db, 7, withText(gmail(['jane@acme.example']), text));
+
+    expect(summary(state)).toEqual([
+      ['jane', 'exact', undefined],
+      ['omar', 'mentioned', 'Omar Haddad'],
+      ['acme', 'mentioned', 'Acme Robotics'],
+    ]);
+    expect(badges.get(7)).toBe('3');
+    expect(JSON.stringify([...session])).not.toContain('secret-project');
+  });
+
+  it('keeps what it found while the text is unchanged, and clears it with empty text', async () => {
+    await updateTab(db, 7, withText(gmail([]), 'Say hi to Omar Haddad'));
+    const unchanged = await updateTab(db, 7, gmail(['jane@acme.example']));
+    expect(summary(unchanged)).toEqual([
+      ['jane', 'exact', undefined],
+      ['omar', 'mentioned', 'Omar Haddad'],
+    ]);
+    const cleared = await updateTab(db, 7, withText(gmail(['jane@acme.example']), ''));
+    expect(summary(cleared)).toEqual([['jane', 'exact', undefined]]);
+  });
+
+  it("resolves one tab's reports in order, even while the first is still matching text", async () => {
+    const first = updateTab(db, 7, withText(gmail([]), 'Omar Haddad'));
+    const second = updateTab(db, 7, gmail(['jane@acme.example']));
+    await Promise.all([first, second]);
+    expect(summary(await tabState(7))).toEqual([
+      ['jane', 'exact', undefined],
+      ['omar', 'mentioned', 'Omar Haddad'],
+    ]);
+  });
+
+  it('still resolves the names it found after the worker restarted', async () => {
+    await updateTab(db, 7, withText(gmail([]), 'Omar Haddad'));
+    vi.resetModules();
+    const restarted = await import('../../src/background/tabs');
+    const state = await restarted.updateTab(db, 7, gmail(['jane@acme.example']));
+    expect(summary(state)).toEqual([
+      ['jane', 'exact', undefined],
+      ['omar', 'mentioned', 'Omar Haddad'],
+    ]);
+  });
+
+  it('re-resolves stored names after new rows, and asks tabs to report again when names changed', async () => {
+    await updateTab(db, 3, withText(gmail([]), 'Omar Haddad and Late Arrival'));
+    await updateTab(db, 4, gmail([]));
+    await reResolveAllTabs(db); // the seeding above changed names
+    send.mockClear();
+
+    // Omar gets a handle the page shows: he is identified now, no longer only mentioned.
+    await db.identities.put({ id: 'omar-x', customerId: 'omar', kind: 'x', value: 'omarh' });
+    await updateTab(db, 3, { ...gmail([]), candidates: [{ key: 'x:omarh', strength: 'strong' }] });
+    expect(summary(await tabState(3))).toEqual([['omar', 'exact', undefined]]);
+    await reResolveAllTabs(db);
+    send.mockClear();
+
+    // Rows that change no names: re-resolved from what was stored, nobody asked.
+    await db.engagements.put({
+      id: 'e1',
+      customerId: 'omar',
+      colleagueId: 'c1',
+      channel: 'email',
+      direction: 'inbound',
+      occurredAt: '2026-11-02T00:00:00.000Z',
+      summary: null,
+      source: 'crm',
+      visibility: 'team',
+    });
+    await reResolveAllTabs(db);
+    expect(send).not.toHaveBeenCalled();
+
+    // A new customer the page text may name: the text is gone, so every tab is asked for it.
+    await addCustomer('late', 'Late Arrival', 'late@example.org');
+    await reResolveAllTabs(db);
+    expect(send.mock.calls.map((call) => [call[0], call[2]]).sort()).toEqual([
+      ['reportAgain', 3],
+      ['reportAgain', 4],
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { ADAPTERS } from '../../src/content/sites';
 import { gmail } from '../../src/content/sites/gmail';
 import type { SiteAdapter } from '../../src/content/sites/types';
 import type { Candidate } from '../../src/platform/messaging';
+import { SUPPORTED_SITES } from '../../src/ui/sites';
 import { FIXTURES_DIR, loadFixtures, parseFixture } from './fixtures';
 
 /** A manifest match pattern (`https://*.example.com/*`) as a RegExp over whole URLs. */
@@ -108,21 +109,36 @@ describe('every adapter file is registered, with example URLs and fixtures', () 
     }
   });
 
-  test('the manifest injects the content script and the sidebar on every example URL', () => {
+  test("the manifest injects each site's own content script and the sidebar on its example URLs", () => {
     const { content_scripts, web_accessible_resources, host_permissions } = manifest;
     const covered = (patterns: string[], url: string) =>
       patterns.some((pattern) => matchPattern(pattern).test(url));
     for (const adapter of ADAPTERS.filter((a) => a.id !== 'generic')) {
+      const own = content_scripts.filter((script) =>
+        script.js.includes(`src/content/sites/${adapter.id}.ts`),
+      );
+      expect(own, `one manifest content script for ${adapter.id}`).toHaveLength(1);
       for (const { url } of adapter.exampleUrls) {
-        expect(covered(content_scripts[0]?.matches ?? [], url), `content_scripts: ${url}`).toBe(
+        expect(covered(own[0]?.matches ?? [], url), `${adapter.id} content script: ${url}`).toBe(
           true,
         );
+        const others = content_scripts.filter((script) => script !== own[0]);
+        expect(
+          others.some((script) => covered(script.matches, url)),
+          `another site's script on ${url}`,
+        ).toBe(false);
         expect(covered(web_accessible_resources[0]?.matches ?? [], url), `sidebar: ${url}`).toBe(
           true,
         );
         expect(covered(host_permissions, url), `host_permissions: ${url}`).toBe(true);
       }
     }
+  });
+
+  test('the options page has a switch for every site adapter', () => {
+    expect(SUPPORTED_SITES.map((site) => site.id)).toEqual(
+      ADAPTERS.filter((adapter) => adapter.id !== 'generic').map((adapter) => adapter.id),
+    );
   });
 
   test('every fixture folder belongs to an adapter', () => {

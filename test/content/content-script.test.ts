@@ -5,8 +5,8 @@ import type { CandidateReport } from '../../src/platform/messaging';
 
 /**
  * The content script's wiring, with the extension APIs it touches stubbed: what it reports as
- * the page changes, the site switch, the keyboard toggle, and leaving the page when the
- * extension context goes away.
+ * the page changes, the site switch and the administrator's kill switch, the keyboard toggle,
+ * and leaving the page when the extension context goes away.
  */
 type Listener = (...args: never[]) => unknown;
 const storage: Record<string, unknown> = {};
@@ -62,7 +62,9 @@ const sendToTab = (type: string) =>
 
 test('reports candidates as the page changes, follows the settings and leaves when orphaned', async () => {
   document.body.innerHTML = '<main><section><h1>Jane Doe</h1></section></main>';
-  await import('../../src/content/index');
+  const { startContentScript } = await import('../../src/content/index');
+  const { linkedin } = await import('../../src/content/sites/linkedin');
+  startContentScript(linkedin);
   await frames();
   expect(keys()).toEqual([['linkedin:jane-doe-4a1b2c3', 'name:jane doe']]);
   expect(hosts()).toHaveLength(1);
@@ -77,6 +79,19 @@ test('reports candidates as the page changes, follows the settings and leaves wh
   await chrome.storage.local.set({ sites: {} });
   await frames();
   expect(keys().slice(1)).toEqual([[], ['linkedin:jane-doe-4a1b2c3', 'name:jane doe']]);
+
+  // An admin turned the adapter off (the worker caches GET /v1/config): exactly like the site
+  // switch, live, whatever the user's own switch says; turned on again: reported again.
+  await chrome.storage.local.set({ disabledAdapters: ['gmail', 'linkedin'] });
+  await frames();
+  expect(keys().at(-1)).toEqual([]);
+  await chrome.storage.local.set({ sites: { linkedin: true } });
+  document.body.append(document.createElement('div'));
+  await frames();
+  expect(keys().slice(3)).toEqual([[]]);
+  await chrome.storage.local.set({ disabledAdapters: ['gmail'] });
+  await frames();
+  expect(keys().slice(3)).toEqual([[], ['linkedin:jane-doe-4a1b2c3', 'name:jane doe']]);
 
   // SPA navigation to the feed: the previous customer is never left showing.
   history.pushState(null, '', '/feed/');

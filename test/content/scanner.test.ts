@@ -1,8 +1,13 @@
 // @vitest-environment happy-dom
-import { expect, test, vi } from 'vitest';
-import { createScanner } from '../../src/content/scanner';
+import { beforeEach, describe, expect, it, test, vi } from 'vitest';
+import { createScanner, mentionText, type ScannerOptions } from '../../src/content/scanner';
 import { linkedin } from '../../src/content/sites/linkedin';
-import type { CandidateReport } from '../../src/platform/messaging';
+import type { SiteAdapter } from '../../src/content/sites/types';
+import {
+  type Candidate,
+  type CandidateReport,
+  MAX_MENTION_TEXT,
+} from '../../src/platform/messaging';
 
 function setup() {
   const location = { href: 'https://www.linkedin.com/in/jane-doe-4a1b2c3/' };
@@ -83,4 +88,111 @@ test('an adapter that throws on unexpected markup yields no candidates, not stal
   expect(reports.map((report) => report.candidates.length)).toEqual([1, 0]);
   expect(warn).toHaveBeenCalledOnce();
   warn.mockRestore();
+});
+
+describe('mention text', () => {
+  /** A site whose posts are `article p`; the URL names nobody, so candidates stay empty. */
+  const forum = (id = 'forum'): SiteAdapter => ({
+    id,
+    exampleUrls: [],
+    runsOn: () => true,
+    detect: () => true,
+    extract: () => [],
+    mentionSelector: 'article p, .comment',
+  });
+
+  function scannerFor(adapter: SiteAdapter, options: Partial<ScannerOptions> = {}) {
+    const reports: CandidateReport[] = [];
+    const scanner = createScanner({
+      adapter,
+      doc: document,
+      location: { href: 'https://forum.example/t/1' },
+      isEnabled: () => true,
+      onChange: (report) => reports.push(report),
+      ...options,
+    });
+    return { scanner, reports, texts: () => reports.map((report) => report.mentionText) };
+  }
+
+  beforeEach(() => {
+    document.body.innerHTML = `
+      <nav><p>Acme Robotics ad</p></nav>
+      <article><p>Met Jane Doe</p><p>at <b>Acme</b> HQ<span class="comment"> nested</span></p></article>
+      <div class="comment">Omar Haddad agrees</div>`;
+  });
+
+  it('collects the text of the mention elements, each once, and nothing else', () => {
+    expect(mentionText(document, 'article p, .comment')).toBe(
+      'Met Jane Doe\nat Acme HQ nested\nOmar Haddad agrees\n',
+    );
+    expect(mentionText(document, 'article p')).not.toContain('ad');
+  });
+
+  it('sends the text with the first report, then only when it changed', () => {
+    const { scanner, reports, texts } = scannerFor(forum());
+    scanner.scan();
+    scanner.scan();
+    expect(texts()).toEqual(['Met Jane Doe\nat Acme HQ nested\nOmar Haddad agrees\n']);
+
+    (document.querySelector('.comment:last-child') as HTMLElement).textContent = 'Zoë replied';
+    scanner.scan();
+    expect(texts()[1]).toContain('Zoë replied');
+
+    // The posts went away: empty text, once, so the worker forgets the names it found.
+    document.body.innerHTML = '<main></main>';
+    scanner.scan();
+    scanner.scan();
+    expect(reports).toHaveLength(3);
+    expect(texts()[2]).toBe('');
+  });
+
+  it('reports a candidate change without resending unchanged text', () => {
+    let candidates: Candidate[] = [];
+    const { scanner, reports } = scannerFor({ ...forum(), extract: () => candidates });
+    scanner.scan();
+    candidates = [{ key: 'x:janedoe', strength: 'strong' }];
+    scanner.scan();
+    expect(reports).toHaveLength(2);
+    expect(reports[1]).not.toHaveProperty('mentionText');
+    expect(reports[1]?.candidates).toEqual(candidates);
+  });
+
+  it('resends the text after a lost report', () => {
+    const { scanner, texts } = scannerFor(forum());
+    scanner.scan();
+    scanner.forget();
+    scanner.scan();
+    expect(texts()).toHaveLength(2);
+    expect(texts()[1]).toBe(texts()[0]);
+  });
+
+  it('caps the text at MAX_MENTION_TEXT without cutting a word in half', () => {
+    document.body.innerHTML = `<article><p>${'Acme Robotics '.repeat(MAX_MENTION_TEXT / 10)}</p></article>`;
+    const text = mentionText(document, 'article p');
+    expect(text.length).toBeLessThanOrEqual(MAX_MENTION_TEXT);
+    expect(text.length).toBeGreaterThan(MAX_MENTION_TEXT - 20);
+    expect(text.trimEnd().split(' ').at(-1)).toMatch(/^(Acme|Robotics)$/);
+  });
+
+  it('sends no text for a site without mention elements, a switched-off site or the generic adapter by default', () => {
+    const none = scannerFor({ ...forum(), mentionSelector: '' });
+    none.scanner.scan();
+    expect(none.texts()).toEqual(['']);
+
+    let enabled = true;
+    const off = scannerFor(forum(), { isEnabled: () => enabled });
+    off.scanner.scan();
+    enabled = false;
+    off.scanner.scan();
+    expect(off.texts().map((text) => (text ?? '').length > 0)).toEqual([true, false]);
+
+    let genericMentions = false;
+    const generic = scannerFor(forum('generic'), { genericMentions: () => genericMentions });
+    generic.scanner.scan();
+    genericMentions = true;
+    generic.scanner.scan();
+    genericMentions = false;
+    generic.scanner.scan();
+    expect(generic.texts().map((text) => text?.includes('Jane Doe'))).toEqual([false, true, false]);
+  });
 });

@@ -91,6 +91,31 @@ test('the tab button and the keyboard toggle collapse it and report the new stat
   expect(toggles).toEqual([false, true]);
 });
 
+test('a list page shows only the slim tab; opening it there is not remembered', async () => {
+  const { host, root, toggles } = await createHost(false);
+  host.setListPage(true);
+  host.setVisible(true);
+  const frame = root()?.querySelector('.frame');
+  const button = root()?.querySelector('button');
+  expect(frame?.className).toContain('collapsed');
+
+  button?.click();
+  expect(frame?.className).not.toContain('collapsed');
+  expect(button?.getAttribute('aria-expanded')).toBe('true');
+  host.toggle();
+  expect(frame?.className).toContain('collapsed');
+  expect(toggles).toEqual([]);
+
+  // Opening a profile or a thread: the remembered (expanded) state again.
+  host.setListPage(false);
+  expect(frame?.className).not.toContain('collapsed');
+  // Back on a list, it starts folded again.
+  button?.click();
+  host.setListPage(true);
+  expect(frame?.className).toContain('collapsed');
+  expect(toggles).toEqual([true]);
+});
+
 test('put back when the page drops it; removed on destroy', async () => {
   const { host } = await createHost();
   host.setVisible(true);

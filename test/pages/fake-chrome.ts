@@ -1,13 +1,15 @@
 /**
  * The `chrome` APIs the pages touch, in memory: storage.local / storage.session with change
- * events, tabs.query, runtime.openOptionsPage/getURL/getManifest, and runtime ports (the sidebar
- * feed's real worker side runs in the test against the real cache). The worker's message
+ * events, tabs.query/get/reload, runtime.openOptionsPage/getURL/getManifest, permissions (host
+ * origins granted at runtime, with the prompt's answer and change events), and runtime ports (the
+ * sidebar feed's real worker side runs in the test against the real cache). The worker's message
  * handlers are not under test here; messages are mocked per test file (vi.mock of messaging).
  */
 import { vi } from 'vitest';
 
 type Listener = (changes: Record<string, chrome.storage.StorageChange>, area: string) => void;
 type PortListener = (port: chrome.runtime.Port) => void;
+type PermissionsListener = (permissions: chrome.permissions.Permissions) => void;
 
 /** The URL our own pages connect from; a content script's port carries the host page's URL. */
 export const SIDEBAR_URL = 'chrome-extension://test/src/sidebar/index.html';
@@ -18,6 +20,13 @@ export interface FakeChrome {
   /** writes like the real API: stores, then tells every onChanged listener */
   set(area: 'local' | 'session', items: Record<string, unknown>): Promise<void>;
   activeTabId: number;
+  /** the active tab's URL as the popup may read it (activeTab); undefined: a browser page */
+  activeTabUrl: string | undefined;
+  reloadTab: ReturnType<typeof vi.fn>;
+  /** host origins granted at runtime (optional host permissions) */
+  granted: Set<string>;
+  /** the user's answer to the permission prompt (default: allow) */
+  permissionPrompt: ReturnType<typeof vi.fn<(origins: string[]) => Promise<boolean>>>;
   openOptionsPage: ReturnType<typeof vi.fn>;
   /** the URL runtime.connect reports as the sender (default: the sidebar page) */
   connectFrom: string;
@@ -99,11 +108,31 @@ export function installFakeChrome(): FakeChrome {
       for (const listener of listeners) listener(changes, area);
     },
     activeTabId: 7,
+    activeTabUrl: undefined,
+    reloadTab: vi.fn(async () => undefined),
+    granted: new Set(),
+    permissionPrompt: vi.fn(async () => true),
     openOptionsPage: vi.fn(async () => undefined),
     connectFrom: SIDEBAR_URL,
     workerPorts: new Set(),
   };
   const connectListeners = new Set<PortListener>();
+  const permissionEvents = () => {
+    const listeners = new Set<PermissionsListener>();
+    return {
+      listeners,
+      addListener: (listener: PermissionsListener) => listeners.add(listener),
+      removeListener: (listener: PermissionsListener) => listeners.delete(listener),
+      fire: (origins: string[]) => {
+        for (const listener of listeners) listener({ origins });
+      },
+    };
+  };
+  const onAdded = permissionEvents();
+  const onRemoved = permissionEvents();
+  // Granted as asked, or through a grant of every host of the scheme ("on all sites").
+  const covered = (origin: string) =>
+    fake.granted.has(origin) || fake.granted.has(origin.replace(/^([a-z*]+:\/\/)[^/]+/, '$1*'));
   const areaApi = (area: 'local' | 'session') => ({
     async get(keys: string[]) {
       const out: Record<string, unknown> = {};
@@ -121,7 +150,14 @@ export function installFakeChrome(): FakeChrome {
         removeListener: (listener: Listener) => listeners.delete(listener),
       },
     },
-    tabs: { query: async () => [{ id: fake.activeTabId }] },
+    tabs: {
+      query: async () => [{ id: fake.activeTabId, url: fake.activeTabUrl }],
+      get: async (id: number) => ({
+        id,
+        url: id === fake.activeTabId ? fake.activeTabUrl : undefined,
+      }),
+      reload: fake.reloadTab,
+    },
     windows: { create: vi.fn(async () => ({})) },
     runtime: {
       openOptionsPage: fake.openOptionsPage,
@@ -139,7 +175,23 @@ export function installFakeChrome(): FakeChrome {
       },
       onConnect: { addListener: (listener: PortListener) => connectListeners.add(listener) },
     },
-    permissions: { request: vi.fn(async () => true) },
+    permissions: {
+      async request({ origins = [] }: chrome.permissions.Permissions) {
+        if (!(await fake.permissionPrompt(origins))) return false;
+        for (const origin of origins) fake.granted.add(origin);
+        onAdded.fire(origins);
+        return true;
+      },
+      async remove({ origins = [] }: chrome.permissions.Permissions) {
+        for (const origin of origins) fake.granted.delete(origin);
+        onRemoved.fire(origins);
+        return true;
+      },
+      contains: async ({ origins = [] }: chrome.permissions.Permissions) => origins.every(covered),
+      getAll: async () => ({ permissions: [], origins: [...fake.granted] }),
+      onAdded,
+      onRemoved,
+    },
   };
   return fake;
 }

@@ -88,7 +88,7 @@ test('connected: sync status, Sync now, per-site switches and sign out', async (
   button(root, 'Sync now').click();
   expect(send).toHaveBeenCalledWith('syncNow');
 
-  const linkedin = await waitFor(() => byLabel(root, 'LinkedIn (www.linkedin.com)'));
+  const linkedin = await waitFor(() => byLabel(root, 'LinkedIn (linkedin.com)'));
   expect(linkedin.checked).toBe(true);
   linkedin.click();
   await waitFor(() => expect(fake.local.get('sites')).toEqual({ linkedin: false }));
@@ -96,4 +96,55 @@ test('connected: sync status, Sync now, per-site switches and sign out', async (
   button(root, 'Sign out').click();
   await waitForText(root, 'Signed out');
   expect(send).toHaveBeenCalledWith('signOut');
+});
+
+test('a site an administrator turned off shows so, with its switch disabled, live', async () => {
+  await fake.set('local', { sites: { gmail: false }, disabledAdapters: ['linkedin'] });
+  const root = render();
+  const linkedin = await waitFor(() => byLabel(root, 'LinkedIn (linkedin.com)'));
+  expect(linkedin.disabled).toBe(true);
+  expect(linkedin.checked).toBe(false);
+  const note = root.ownerDocument.getElementById(linkedin.getAttribute('aria-describedby') ?? '');
+  expect(note?.textContent).toBe('Turned off by your administrator');
+  // the user's own switches are untouched
+  const gmail = byLabel(root, 'Gmail (mail.google.com)');
+  expect(gmail).toMatchObject({ disabled: false, checked: false });
+  expect(root.textContent?.match(/Turned off by your administrator/g)).toHaveLength(1);
+
+  // The worker caches a new list from the server: the page follows without a reload.
+  await fake.set('local', { disabledAdapters: [] });
+  await waitFor(() => expect(linkedin.disabled).toBe(false));
+  expect(linkedin.checked).toBe(true);
+  expect(root.textContent).not.toContain('Turned off by your administrator');
+});
+
+test('sites enabled from the popup are listed, removable, and follow changes made elsewhere', async () => {
+  fake.granted.add('https://www.example-customer.test/*');
+  fake.granted.add('http://crm.intranet.test/*');
+  const root = render();
+  const list = () => [...root.querySelectorAll('.enabled-sites li')].map((li) => li.textContent);
+  await waitFor(() =>
+    expect(list()).toEqual([
+      'http://crm.intranet.test' + 'Remove',
+      'https://www.example-customer.test' + 'Remove',
+    ]),
+  );
+
+  (root.querySelector('[aria-label="Remove http://crm.intranet.test"]') as HTMLElement).click();
+  await waitFor(() => expect(list()).toEqual(['https://www.example-customer.test' + 'Remove']));
+  expect(fake.granted).toEqual(new Set(['https://www.example-customer.test/*']));
+
+  // Granted from the popup while the options page is open.
+  await chrome.permissions.request({ origins: ['https://app.example-crm.test/*'] });
+  await waitFor(() => expect(list()).toHaveLength(2));
+});
+
+test('no site enabled yet: how to add one; name matching on them is off until turned on', async () => {
+  const root = render();
+  await waitForText(root, 'None yet.');
+  expect(root.textContent).toContain('Enable Touchbase on this site');
+  const names = byLabel(root, 'Also look for customer names on sites I enable');
+  expect(names.checked).toBe(false);
+  names.click();
+  await waitFor(() => expect(fake.local.get('genericMentions')).toBe(true));
 });

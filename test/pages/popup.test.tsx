@@ -190,3 +190,87 @@ describe('connected', () => {
     expect(items[1]).toContain('Synced');
   });
 });
+
+describe('Enable Touchbase on this site', () => {
+  const SITE = 'https://www.example-customer.test/contact';
+  const PATTERN = 'https://www.example-customer.test/*';
+
+  beforeEach(() => {
+    answerTabState(null);
+    fake.activeTabUrl = SITE;
+  });
+
+  test('asks for this one site, then has the worker start Touchbase in the tab', async () => {
+    const root = render();
+    await waitFor(() => button(root, 'Enable Touchbase on this site')).then((b) => b.click());
+    await waitForText(root, 'Touchbase now looks for customers’ e-mail addresses');
+    expect(fake.permissionPrompt).toHaveBeenCalledWith([PATTERN]);
+    expect(fake.granted).toEqual(new Set([PATTERN]));
+    expect(send).toHaveBeenCalledWith('enableSite', { tabId: 7 });
+    expect(button(root, 'Turn off Touchbase on this site')).toBeTruthy();
+  });
+
+  test('a refused permission leaves it off and says so', async () => {
+    fake.permissionPrompt.mockResolvedValue(false);
+    const root = render();
+    await waitFor(() => button(root, 'Enable Touchbase on this site')).then((b) => b.click());
+    await waitForText(root, 'Access to www.example-customer.test was not granted');
+    expect(send).not.toHaveBeenCalledWith('enableSite', expect.anything());
+    expect(button(root, 'Enable Touchbase on this site').disabled).toBe(false);
+  });
+
+  test('a page the content script cannot start on: the reason, and a reload', async () => {
+    send.mockImplementation((async (type: string) => {
+      if (type === 'enableSite') throw new Error('Frame with ID 0 is showing error page');
+      return null;
+    }) as typeof sendMessage);
+    const root = render();
+    await waitFor(() => button(root, 'Enable Touchbase on this site')).then((b) => b.click());
+    await waitFor(() =>
+      expect(root.querySelector('[role="alert"]')?.textContent).toContain('showing error page'),
+    );
+    button(root, 'Reload page').click();
+    expect(fake.reloadTab).toHaveBeenCalledWith(7);
+  });
+
+  test('turning it off gives the access back and offers a reload', async () => {
+    fake.granted.add(PATTERN);
+    const root = render();
+    await waitFor(() => button(root, 'Turn off Touchbase on this site')).then((b) => b.click());
+    await waitForText(root, 'Touchbase is off on www.example-customer.test');
+    expect(fake.granted.size).toBe(0);
+    expect(button(root, 'Enable Touchbase on this site')).toBeTruthy();
+    expect(button(root, 'Reload page')).toBeTruthy();
+  });
+
+  test('a broader grant from the browser settings is named, not turned off from here', async () => {
+    fake.granted.add('https://*/*');
+    const root = render();
+    await waitForText(root, 'through your browser’s site access settings');
+    expect(root.textContent).not.toContain('Turn off Touchbase on this site');
+    expect(root.textContent).not.toContain('Enable Touchbase on this site');
+  });
+
+  test.each([
+    [undefined, 'Touchbase can’t run on this page.'],
+    ['chrome://extensions/', 'Touchbase can’t run on this page.'],
+    [
+      'https://chromewebstore.google.com/detail/abc',
+      'don’t let extensions run on add-on store pages',
+    ],
+  ])('%s: explains why not', async (url, text) => {
+    fake.activeTabUrl = url;
+    const root = render();
+    await waitForText(root, text);
+    expect(root.textContent).not.toContain('Enable Touchbase on this site');
+  });
+
+  test('a site Touchbase supports has nothing to enable', async () => {
+    fake.activeTabUrl = 'https://www.linkedin.com/feed/';
+    const root = render();
+    await waitForText(root, 'Connect Touchbase in options');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(root.querySelector('.site-access')).toBeNull();
+    expect(root.textContent).not.toContain('this page');
+  });
+});

@@ -7,7 +7,7 @@ import { SIDEBAR_FEED_PORT, serveSidebarFeeds } from '../../src/sidebar/feed';
 import { Sidebar } from '../../src/sidebar/Sidebar';
 import { button, mount, type, waitFor, waitForText } from './dom';
 import { type FakeChrome, installFakeChrome } from './fake-chrome';
-import { COLLEAGUES, engagement, JANE, JANET, resetDb, seedLedger } from './seed';
+import { COLLEAGUES, engagement, JANE, JANET, resetDb, seedLedger, ZOE } from './seed';
 
 vi.mock('../../src/platform/messaging', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/platform/messaging')>()),
@@ -240,6 +240,77 @@ describe('a matched customer', () => {
       root.querySelector('button[aria-label="Collapse the Touchbase sidebar"]') as HTMLButtonElement
     ).click();
     await waitFor(() => expect(fake.local.get('sidebarCollapsed')).toBe(true));
+  });
+});
+
+describe('customers mentioned on the page', () => {
+  const janeExact = {
+    customerId: JANE.id,
+    keys: ['email:jane@acme.com'],
+    evidence: 'exact' as const,
+    focus: true,
+  };
+  const janetMentioned = {
+    customerId: JANET.id,
+    keys: ['name:janet smith'],
+    evidence: 'mentioned' as const,
+    focus: false,
+    mention: { phrase: 'Janet Smith', count: 2, sharedBy: 1 },
+  };
+  const zoeMaybe = {
+    customerId: ZOE.id,
+    keys: ['name:zoe angstrom'],
+    evidence: 'mentioned' as const,
+    focus: false,
+    mention: { phrase: 'Zoë Ångström', count: 1, sharedBy: 2 },
+  };
+
+  test('a section below the identified customers says how each was named', async () => {
+    await connect();
+    answerTabState(tabState({ matches: [janeExact, janetMentioned, zoeMaybe] }));
+    const root = render();
+    await waitForText(root, 'Mentioned on this page');
+    await waitForText(root, 'Zoë Ångström');
+
+    expect([...root.querySelectorAll('article.customer h2')].map((h) => h.textContent)).toEqual([
+      'Jane Doe',
+    ]);
+    const section = root.querySelector('section[aria-labelledby="mentioned-on-page"]');
+    // Below Jane's panel, in document order.
+    const article = root.querySelector('article.customer') as Element;
+    expect(article.compareDocumentPosition(section as Element)).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    const cards = [...(section?.querySelectorAll('details') ?? [])];
+    const summaries = cards.map((card) => card.querySelector('summary')?.textContent);
+    expect(summaries[0]).toContain('Janet Smith');
+    expect(summaries[0]).toContain('mentioned as "Janet Smith" · 2 times');
+    expect(summaries[0]).toContain('Sales');
+    expect(summaries[1]).toContain('maybe mentioned as "Zoë Ångström": name shared by 2 customers');
+    expect(summaries[1]).toContain('No colleague in the last 90 days');
+    // Folded by default; the summary is the keyboard-reachable toggle, the panel is inside.
+    expect(cards.map((card) => card.open)).toEqual([false, false]);
+    expect(cards[0]?.firstElementChild?.localName).toBe('summary');
+    expect(cards[0]?.textContent).toContain('Janet only');
+    expect(cards[0]?.querySelector('button')?.textContent).toBe('Add a note');
+  });
+
+  test('a page that only mentions customers shows the section, not "No customers"', async () => {
+    await connect();
+    answerTabState(tabState({ matches: [janetMentioned] }));
+    const root = render();
+    await waitForText(root, 'Mentioned on this page');
+    expect(root.textContent).not.toContain('No customers on this page');
+    expect(root.querySelector('article.customer')).toBeNull();
+  });
+
+  test('no section when nothing is mentioned', async () => {
+    await connect();
+    answerTabState(tabState({ matches: [janeExact] }));
+    const root = render();
+    await waitForText(root, 'Refund for order 1182');
+    expect(root.querySelector('#mentioned-on-page')).toBeNull();
+    expect(root.textContent).not.toContain('Mentioned on this page');
   });
 });
 

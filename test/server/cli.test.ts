@@ -13,6 +13,7 @@ describe('touchbase CLI usage', () => {
     const help = await touchbase(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/users add --name N --email E --department D/);
+    expect(help.stdout).toMatch(/config disable-adapter ID \[--reason R\]/);
 
     const [unknownFlag, missing, wrongVerb, badRole] = await Promise.all([
       touchbase(['users', 'add', '--nme', 'Typo', '--db', scratch('usage.sqlite')]),
@@ -154,4 +155,54 @@ describe.each(DATABASES)('touchbase CLI on %s', (database) => {
     expect(revoked.stdout).toMatch(/Revoked 1 token of Nora Newhire/);
     expect((await call(server.url, '/v1/me', { token })).status).toBe(401);
   });
+
+  it.skipIf(skip)(
+    'config disable-adapter / enable-adapter reach the running server’s GET /v1/config',
+    async () => {
+      const read = () => call(server.url, '/v1/config', { token: server.adminToken });
+      expect((await cli('config', 'show')).stdout).toMatch(
+        /^Config version 0: every adapter is on/,
+      );
+
+      const off = await cli(
+        'config',
+        'disable-adapter',
+        'linkedin',
+        '--reason',
+        'Profile markup changed (ticket 42)',
+      );
+      expect(off.code, off.stderr).toBe(0);
+      expect(off.stdout).toMatch(/Turned off adapter "linkedin" for every extension/);
+      expect((await read()).body).toMatchObject({ version: 1, disabledAdapters: ['linkedin'] });
+
+      const again = await cli('config', 'disable-adapter', 'linkedin');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/already off/);
+      const shown = await cli('config', 'show');
+      expect(shown.stdout).toMatch(/^Config version 1, last changed \S+\. Turned off/);
+      expect(shown.stdout).toMatch(
+        /^linkedin\s+\d{4}-\d\d-\d\dT\S+Z\s+Profile markup changed \(ticket 42\)$/m,
+      );
+
+      const [badId, noId, reasonOnEnable] = await Promise.all([
+        cli('config', 'disable-adapter', 'LinkedIn'),
+        cli('config', 'enable-adapter'),
+        cli('config', 'enable-adapter', 'linkedin', '--reason', 'fixed'),
+      ]);
+      expect(badId.code).toBe(2);
+      expect(badId.stderr).toMatch(/"LinkedIn" is not an adapter id: ids are lower-case slugs/);
+      expect(noId.code).toBe(2);
+      expect(noId.stderr).toMatch(/config enable-adapter needs an adapter ID/);
+      expect(reasonOnEnable.code).toBe(2);
+      expect(reasonOnEnable.stderr).toMatch(/--reason does not apply/);
+
+      const on = await cli('config', 'enable-adapter', 'linkedin');
+      expect(on.code, on.stderr).toBe(0);
+      expect(on.stdout).toMatch(/Turned adapter "linkedin" back on \(config version 2\)/);
+      expect((await read()).body).toMatchObject({ version: 2, disabledAdapters: [] });
+      expect((await cli('config', 'enable-adapter', 'linkedin')).stdout).toMatch(
+        /was not turned off\. Nothing changed/,
+      );
+    },
+  );
 });

@@ -39,6 +39,8 @@ describe('normaliseIdentity', () => {
     ['x', '@Explore', null],
     ['instagram', 'https://www.instagram.com/explore/', null],
     ['github', 'https://github.com/settings/profile', null],
+    ['github', 'https://github.com/users/octocat/projects/1', null],
+    ['github', 'https://github.com/enterprises/acme', null],
     ['facebook', 'https://www.facebook.com/groups/123', null],
     ['linkedin', 'https://www.linkedin.com/in/jos%C3%A9-garc%C3%ADa-42/', 'josé-garcía-42'],
     ['linkedin', 'Jane-Doe', 'jane-doe'],
@@ -49,6 +51,15 @@ describe('normaliseIdentity', () => {
     ['reddit', 'https://www.reddit.com/user/Some_User/comments', 'some_user'],
     ['instagram', '@jane.doe', 'jane.doe'],
     ['facebook', 'https://www.facebook.com/Jane.Doe.77', 'jane.doe.77'],
+    // a profile without a username is keyed by its numeric id
+    [
+      'facebook',
+      'https://www.facebook.com/profile.php?id=100012345678901&sk=about',
+      'id100012345678901',
+    ],
+    ['facebook', 'https://web.facebook.com/Jane.Doe.77', 'jane.doe.77'],
+    ['facebook', 'https://www.facebook.com/photo/?fbid=1234567890', null],
+    ['reddit', 'https://sh.reddit.com/user/Some_User/', 'some_user'],
     ['youtube', 'https://www.youtube.com/@JaneCodes', '@janecodes'],
     [
       'youtube',
@@ -58,6 +69,8 @@ describe('normaliseIdentity', () => {
     ['youtube', 'plain', null],
     ['bluesky', 'https://bsky.app/profile/Jane.bsky.social', 'jane.bsky.social'],
     ['bluesky', '@jane.bsky.social', 'jane.bsky.social'],
+    // the placeholder Bluesky shows for an unverified handle is nobody's identity
+    ['bluesky', 'handle.invalid', null],
     ['domain', 'https://www.Acme.com/about', 'acme.com'],
     ['domain', 'nodot', null],
     ['phone', '+1 (555) 010-9999', '+15550109999'],

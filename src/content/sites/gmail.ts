@@ -4,21 +4,33 @@ import { mergeCandidates } from '../candidates';
 import type { SiteAdapter } from './types';
 
 /**
- * Gmail: the open thread's participants. Gmail marks every participant with `email` and `name`
- * attributes; each message sits in an element carrying `data-message-id`, and its sender is the
- * one inside the message header's `h3` (the first participant of a collapsed message). The inbox list is not handled yet (no candidates).
+ * Gmail: the open thread's participants, or the senders of a mail list's rows. Gmail marks every
+ * participant with `email` and `name` attributes. In a thread each message sits in an element
+ * carrying `data-message-id`, and its sender is the one inside the message header's `h3` (the
+ * first participant of a collapsed message). In a list each row is a `[role="row"]` of the
+ * `[role="grid"]`, and its participants are the row's `email` elements.
  */
 
 /** A thread id ends the route: legacy 16 hex digits, or Gmail's vowel-free alphabet. */
 const THREAD_ID = /^(?:[0-9a-f]{16}|[B-DF-HJ-NP-TV-XZb-df-hj-np-tv-xz]{16,})$/;
 const MAIL_PATH = /^\/mail(?:\/u\/\d+)?\/?$/;
 const EMAIL_IN_TEXT = /[^\s<>()"',;:]+@[^\s<>()"',;:]+/g;
+/** First hash segments that show a mail list (`#inbox`, `#label/<name>`, `#search/<q>/p2` …). */
+const LIST_ROUTES = new Set(
+  'inbox starred snoozed imp sent scheduled drafts all spam trash label category search'.split(' '),
+);
+/** Lists of the user's own outgoing mail: their rows name the recipients, not the sender. */
+const OUTGOING_ROUTES = new Set(['sent', 'scheduled', 'drafts']);
 
-function openThread(url: URL): boolean {
-  if (url.hostname !== 'mail.google.com' || !MAIL_PATH.test(url.pathname)) return false;
+type View = { kind: 'thread' } | { kind: 'list'; outgoing: boolean };
+
+function view(url: URL): View | null {
+  if (url.hostname !== 'mail.google.com' || !MAIL_PATH.test(url.pathname)) return null;
   // `#inbox/<id>`, `#label/Customers%2FAcme/<id>`, `#search/acme/<id>`; `#inbox/p2` is a page.
   const route = url.hash.slice(1).split('?')[0]?.split('/') ?? [];
-  return route.length >= 2 && THREAD_ID.test(route[route.length - 1] ?? '');
+  if (route.length >= 2 && THREAD_ID.test(route[route.length - 1] ?? '')) return { kind: 'thread' };
+  const first = route[0] ?? '';
+  return LIST_ROUTES.has(first) ? { kind: 'list', outgoing: OUTGOING_ROUTES.has(first) } : null;
 }
 
 /**
@@ -28,6 +40,57 @@ function openThread(url: URL): boolean {
 function ownAddress(doc: Document): string | null {
   const found = doc.title.match(EMAIL_IN_TEXT);
   return found ? normaliseEmail(found[found.length - 1] ?? '') : null;
+}
+
+/** The participant's keys, or [] when it is not an address or is the signed-in user. */
+function participantKeys(participant: Element, own: string | null): string[] {
+  const keys = emailKeys(participant.getAttribute('email') ?? '').map((key) => key.value);
+  return own && keys.includes(own) ? [] : keys;
+}
+
+function threadCandidates(doc: Document, own: string | null): Candidate[] {
+  const candidates: Candidate[] = [];
+  let lastSender: string[] | undefined;
+  let lastRecipient: string[] | undefined;
+  for (const message of doc.querySelectorAll('[role="main"] [data-message-id]')) {
+    // Expanded messages name the sender in the header's h3; collapsed ones show only the sender.
+    const sender = message.querySelector('h3 [email]') ?? message.querySelector('[email]');
+    let firstRecipient: string[] | undefined;
+    for (const participant of message.querySelectorAll('[email]')) {
+      const keys = participantKeys(participant, own);
+      if (keys.length === 0) continue;
+      const role = participant === sender ? 'from' : 'to';
+      if (role === 'from') lastSender = keys;
+      else firstRecipient ??= keys;
+      for (const email of keys)
+        candidates.push({ key: `email:${email}`, strength: 'strong', role });
+    }
+    if (firstRecipient) lastRecipient = firstRecipient;
+  }
+  // The customer in focus is the latest sender other than the user; in a thread only the
+  // user wrote to, the latest message's first recipient.
+  const focus = lastSender ?? lastRecipient ?? [];
+  for (const candidate of candidates) {
+    if (focus.includes(candidate.key.slice('email:'.length))) candidate.focus = true;
+  }
+  return candidates;
+}
+
+/**
+ * Every visible row's participants, no focus: the adapter cannot tell which row matters. Gmail
+ * keeps the views it navigated away from in the page, hidden by an inline `display: none`.
+ */
+function listCandidates(doc: Document, own: string | null, outgoing: boolean): Candidate[] {
+  const role = outgoing ? 'to' : 'from';
+  const candidates: Candidate[] = [];
+  for (const participant of doc.querySelectorAll(
+    '[role="main"] [role="grid"] [role="row"] [email]',
+  )) {
+    if (participant.closest('[style*="display: none"]')) continue;
+    for (const email of participantKeys(participant, own))
+      candidates.push({ key: `email:${email}`, strength: 'strong', role });
+  }
+  return candidates;
 }
 
 export const gmail: SiteAdapter = {
@@ -54,44 +117,33 @@ export const gmail: SiteAdapter = {
       url: 'https://mail.google.com/mail/#inbox/FMfcgzQXJWDsKmGpbqFvxZxjLrPcnNqr',
       expect: 'match',
     },
-    { url: 'https://mail.google.com/mail/u/0/#inbox', expect: 'ignore' },
-    { url: 'https://mail.google.com/mail/u/0/#inbox/p2', expect: 'ignore' },
-    { url: 'https://mail.google.com/mail/u/0/#search/renewal', expect: 'ignore' },
-    { url: 'https://mail.google.com/mail/u/0/#label/Customers%2FAcme', expect: 'ignore' },
+    { url: 'https://mail.google.com/mail/u/0/#inbox', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#inbox/p2', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#inbox?compose=new', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/?compose=new#inbox', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#search/renewal', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#search/renewal/p3', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#label/Customers%2FAcme', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/2/#category/promotions', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#starred', expect: 'match' },
+    { url: 'https://mail.google.com/mail/u/0/#sent', expect: 'match' },
     { url: 'https://mail.google.com/mail/u/0/#settings/general', expect: 'ignore' },
-    { url: 'https://mail.google.com/mail/u/0/?compose=new#inbox', expect: 'ignore' },
+    { url: 'https://mail.google.com/mail/u/0/?compose=new', expect: 'ignore' },
+    { url: 'https://mail.google.com/mail/u/0/#chat/home', expect: 'ignore' },
+    { url: 'https://mail.google.com/mail/u/0/#contacts', expect: 'ignore' },
     { url: 'https://mail.google.com/chat/u/0/#chat/home', expect: 'ignore' },
   ],
   runsOn: (hostname) => hostname === 'mail.google.com',
   mentionSelector: '[role="main"] [data-message-id]',
-  detect: openThread,
+  detect: (url) => view(url) !== null,
   extract(doc, url) {
-    if (!openThread(url)) return [];
+    const current = view(url);
+    if (!current) return [];
     const own = ownAddress(doc);
-    const candidates: Candidate[] = [];
-    let lastSender: string[] | undefined;
-    let lastRecipient: string[] | undefined;
-    for (const message of doc.querySelectorAll('[role="main"] [data-message-id]')) {
-      // Expanded messages name the sender in the header's h3; collapsed ones show only the sender.
-      const sender = message.querySelector('h3 [email]') ?? message.querySelector('[email]');
-      let firstRecipient: string[] | undefined;
-      for (const participant of message.querySelectorAll('[email]')) {
-        const keys = emailKeys(participant.getAttribute('email') ?? '').map((key) => key.value);
-        if (keys.length === 0 || (own && keys.includes(own))) continue;
-        const role = participant === sender ? 'from' : 'to';
-        if (role === 'from') lastSender = keys;
-        else firstRecipient ??= keys;
-        for (const email of keys)
-          candidates.push({ key: `email:${email}`, strength: 'strong', role });
-      }
-      if (firstRecipient) lastRecipient = firstRecipient;
-    }
-    // The customer in focus is the latest sender other than the user; in a thread only the
-    // user wrote to, the latest message's first recipient.
-    const focus = lastSender ?? lastRecipient ?? [];
-    for (const candidate of candidates) {
-      if (focus.includes(candidate.key.slice('email:'.length))) candidate.focus = true;
-    }
-    return mergeCandidates(candidates);
+    return mergeCandidates(
+      current.kind === 'thread'
+        ? threadCandidates(doc, own)
+        : listCandidates(doc, own, current.outgoing),
+    );
   },
 };

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial';
+import * as adapterSwitches from './0002_adapter_switches';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_adapter_switches': adapterSwitches,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,5 +14,27 @@ export const expected: Record<string, Candidate[]> = {
     { key: 'email:priya.shah@northwind.io', strength: 'strong', role: 'from' },
     { key: 'email:sales-team@northwind.io', strength: 'strong', role: 'to' },
   ],
-  '2026-11-23-inbox-list.html': [],
+  // A list: every row's sender, none in focus (the resolver decides who is a customer).
+  '2026-11-23-inbox-list.html': [
+    { key: 'email:jane.doe@acme.com', strength: 'strong', role: 'from' },
+    { key: 'email:noreply@github.com', strength: 'strong', role: 'from' },
+    { key: 'email:priya.shah@northwind.io', strength: 'strong', role: 'from' },
+    { key: 'email:lee.chen@northwind.io', strength: 'strong', role: 'from' },
+  ],
+  // Repeated senders once each, +tags also untagged, the user and the hidden inbox view left out.
+  '2026-12-02-label-list-many-senders.html': [
+    { key: 'email:jane.doe@acme.com', strength: 'strong', role: 'from' },
+    { key: 'email:omar+renewals@globex.com', strength: 'strong', role: 'from' },
+    { key: 'email:omar@globex.com', strength: 'strong', role: 'from' },
+    { key: 'email:billing@acme.com', strength: 'strong', role: 'from' },
+    { key: 'email:priya.shah@northwind.io', strength: 'strong', role: 'from' },
+    { key: 'email:carlos.ruiz@acme.com', strength: 'strong', role: 'from' },
+    { key: 'email:noreply@docusign.net', strength: 'strong', role: 'from' },
+    { key: 'email:li.wei+support@initech.io', strength: 'strong', role: 'from' },
+    { key: 'email:li.wei@initech.io', strength: 'strong', role: 'from' },
+    { key: 'email:lee.chen@northwind.io', strength: 'strong', role: 'from' },
+    { key: 'email:support@acme.zendesk.com', strength: 'strong', role: 'from' },
+    { key: 'email:anna.schmidt@acme.de', strength: 'strong', role: 'from' },
+    { key: 'email:jane.doe+events@acme.com', strength: 'strong', role: 'from' },
+  ],
 };

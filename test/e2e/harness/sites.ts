@@ -9,6 +9,8 @@ export const SITE_HOSTS = [
   'mail.google.com',
   'www.linkedin.com',
   'outlook.office.com',
+  'outlook.office365.com',
+  'outlook.live.com',
   'x.com',
   'twitter.com',
   'www.facebook.com',

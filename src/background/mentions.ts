@@ -1,0 +1,156 @@
+/**
+ * Customers named in a page's text ("mentioned on this page"). The content script sends the
+ * text of the adapter's mention elements; the worker matches it against the cached customer
+ * names and keeps only the result (ids and phrases) with the tab's report, never the text.
+ *
+ * The matcher is built lazily from Dexie on the first text that needs it and kept in memory.
+ * Dexie's `storagemutated` event (fired for every committed write, in this context or another)
+ * drops it when customers or identities change, and marks the names as changed so the worker can
+ * ask open tabs to report their text again (see tabs.ts `reResolveAllTabs`). A restarted worker
+ * simply builds it again on the next text.
+ */
+import Dexie from 'dexie';
+import type { TouchbaseDb } from '../cache/db';
+import { buildMatcher, type Matcher, type MatcherEntry, type Mention } from '../identity/matcher';
+import { MAX_MENTION_TEXT, type TabMatch } from '../platform/messaging';
+
+/** Raw matches kept per tab, in order of first occurrence: more than any page needs. */
+const MAX_HITS = 100;
+/** Mentioned customers listed per tab at most. */
+export const MAX_MENTIONED = 20;
+/** A name more customers share than this says nothing about which one the page means. */
+export const MAX_SHARED_NAME = 3;
+
+interface Directory {
+  matcher?: Promise<Matcher>;
+  /** names changed since the last namesChanged() call */
+  changed: boolean;
+}
+
+/** By database name (the worker has one; tests open many). */
+const directories = new Map<string, Directory>();
+
+function directory(name: string): Directory {
+  let found = directories.get(name);
+  if (!found) {
+    found = { changed: false };
+    directories.set(name, found);
+  }
+  return found;
+}
+
+// Parts are named `idb://<database>/<table>/<index>`.
+const NAME_PARTS = /^idb:\/\/(.+)\/(?:customers|identities)\//;
+Dexie.on('storagemutated', (parts) => {
+  for (const part of Object.keys(parts)) {
+    const name = NAME_PARTS.exec(part)?.[1];
+    if (name === undefined) continue;
+    const entry = directory(name);
+    entry.matcher = undefined;
+    entry.changed = true;
+  }
+});
+
+/** Whether customer names may have changed since the last call (and resets that). */
+export function namesChanged(db: TouchbaseDb): boolean {
+  const entry = directory(db.name);
+  const changed = entry.changed;
+  entry.changed = false;
+  return changed;
+}
+
+/**
+ * Every customer's name, and every `name` identity (a known alias) of a cached customer, read
+ * in one transaction. A person's `company` is not a phrase of its own: it names an organisation
+ * only when that organisation is a customer, and then its own name is in the list.
+ */
+async function directoryEntries(db: TouchbaseDb): Promise<MatcherEntry[]> {
+  return db.transaction('r', db.customers, db.identities, async () => {
+    const [customers, aliases] = await Promise.all([
+      db.customers.toArray(),
+      db.identities
+        .where('[kind+value]')
+        .between(['name', Dexie.minKey], ['name', Dexie.maxKey])
+        .toArray(),
+    ]);
+    const kinds = new Map(customers.map((customer) => [customer.id, customer.kind]));
+    const entries: MatcherEntry[] = customers.map(({ id, name, kind }) => ({
+      id,
+      phrase: name,
+      kind,
+    }));
+    for (const alias of aliases) {
+      const kind = kinds.get(alias.customerId);
+      if (kind) entries.push({ id: alias.customerId, phrase: alias.value, kind });
+    }
+    return entries;
+  });
+}
+
+function matcherFor(db: TouchbaseDb): Promise<Matcher> {
+  const entry = directory(db.name);
+  if (!entry.matcher) {
+    const building = directoryEntries(db).then(buildMatcher);
+    // A failed read must not stick: the next text tries again.
+    building.catch(() => {
+      if (entry.matcher === building) entry.matcher = undefined;
+    });
+    entry.matcher = building;
+  }
+  return entry.matcher;
+}
+
+/** The customer names in a page's text, in order of first occurrence. */
+export async function mentionsIn(db: TouchbaseDb, text: string): Promise<Mention[]> {
+  if (!text.trim()) return [];
+  const matcher = await matcherFor(db);
+  return matcher.match(text.slice(0, MAX_MENTION_TEXT)).slice(0, MAX_HITS);
+}
+
+/**
+ * The mentioned customers to list after the identified ones (`identified`, the resolver's
+ * matches). Never a customer already identified; never another owner of a name an identified
+ * customer carries (the page already says which one it is); names shared by more than
+ * MAX_SHARED_NAME customers are left out, shared ones are kept with `sharedBy` so the sidebar
+ * can say so. Customers no longer cached are dropped. Unique names first, then the most
+ * mentioned, then page order.
+ */
+export async function resolveMentions(
+  db: TouchbaseDb,
+  hits: readonly Mention[],
+  identified: readonly TabMatch[],
+): Promise<TabMatch[]> {
+  const identifiedIds = new Set(identified.map((match) => match.customerId));
+  const claimed = new Set(hits.filter((hit) => identifiedIds.has(hit.id)).map((hit) => hit.key));
+  const best = new Map<string, Mention>();
+  for (const hit of hits) {
+    if (identifiedIds.has(hit.id) || claimed.has(hit.key) || hit.sharedBy > MAX_SHARED_NAME) {
+      continue;
+    }
+    const seen = best.get(hit.id);
+    if (!seen) {
+      best.set(hit.id, { ...hit });
+      continue;
+    }
+    // One customer under two names (its own and an alias): the clearer name speaks for both.
+    const count = seen.count + hit.count;
+    if (hit.sharedBy < seen.sharedBy) best.set(hit.id, { ...hit, count });
+    else seen.count = count;
+  }
+  const ids = [...best.keys()];
+  const cached = await db.customers.bulkGet(ids);
+  return ids
+    .filter((_, index) => cached[index] !== undefined)
+    .map((id) => best.get(id) as Mention)
+    .sort((a, b) => Number(a.sharedBy > 1) - Number(b.sharedBy > 1) || b.count - a.count)
+    .slice(0, MAX_MENTIONED)
+    .map(
+      ({ id, phrase, key, count, sharedBy }): TabMatch => ({
+        customerId: id,
+        keys: [`name:${key}`],
+        evidence: 'mentioned',
+        focus: false,
+        mention: { phrase, count, sharedBy },
+      }),
+    );
+}
