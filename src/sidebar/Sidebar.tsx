@@ -133,12 +133,13 @@ function TabCustomers({
           )
         );
       })}
+      <MentionedOnPage mentioned={mentioned} views={views} saveNote={saveNote} now={now} />
+      {/* Customers the ledger knows first; the page's unknown addresses last. */}
       {identified.length > 0 ? (
         <AlsoOnPage unmatched={unmatched} />
       ) : (
         unmatched.length > 0 && <NotInTouchbase unmatched={unmatched} />
       )}
-      <MentionedOnPage mentioned={mentioned} views={views} saveNote={saveNote} now={now} />
     </>
   );
 }

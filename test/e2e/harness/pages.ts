@@ -257,3 +257,21 @@ export async function stopServiceWorker(profile: Profile, page: Page): Promise<v
     return (await current.evaluate((key) => Reflect.get(globalThis, key), marker)) === undefined;
   });
 }
+
+/**
+ * Navigates `page` the way a single-page app does: pushState to `url` (same origin), then the
+ * fixture's title and body swapped in place. No document load, so only the content script's
+ * page watcher can notice.
+ */
+export async function navigateInPlace(page: Page, url: string, fixtureHtml: string): Promise<void> {
+  const title = /<title>([^<]*)<\/title>/i.exec(fixtureHtml)?.[1] ?? '';
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(fixtureHtml)?.[1] ?? '';
+  await page.evaluate(
+    ([nextUrl, nextTitle, nextBody]) => {
+      history.pushState(null, '', nextUrl);
+      document.title = nextTitle;
+      document.body.innerHTML = nextBody;
+    },
+    [url, title, body] as const,
+  );
+}
