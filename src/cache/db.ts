@@ -72,6 +72,20 @@ export interface SyncProgress {
   authRejected?: boolean;
 }
 
+/**
+ * A colleague on a customer right now, from the server's live stream (`/v1/live`). Kept in the
+ * cache so the sidebar feed's liveQuery sees it arrive; readers drop rows past `expiresAt`
+ * (heartbeats renew it), so a colleague who stopped disappears without a further event.
+ */
+export interface PresenceRow {
+  colleagueId: string;
+  customerId: string;
+  activity: 'viewing' | 'composing';
+  /** when the server last heard from that colleague */
+  at: string;
+  expiresAt: string;
+}
+
 /** Key/value rows; `cursor` is written in the same transaction as the rows it brought. */
 export interface MetaRows {
   cursor: string;
@@ -94,6 +108,7 @@ export class TouchbaseDb extends Dexie {
   notes!: EntityTable<LocalNote, 'id'>;
   outbox!: EntityTable<OutboxRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  presence!: Dexie.Table<PresenceRow, [string, string]>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -106,6 +121,7 @@ export class TouchbaseDb extends Dexie {
       outbox: '++id',
       meta: 'key',
     });
+    this.version(2).stores({ presence: '[colleagueId+customerId], customerId, expiresAt' });
     // A page still running old code must not block a newer worker's upgrade: close and reload.
     this.on('versionchange', () => {
       this.close();

@@ -9,7 +9,7 @@
  * worker side; src/sidebar/feed-client.ts is the page side. No Preact here: the worker imports it.
  */
 import { liveQuery } from 'dexie';
-import type { CachedCustomer, SyncProgress, TouchbaseDb } from '../cache/db';
+import type { CachedCustomer, PresenceRow, SyncProgress, TouchbaseDb } from '../cache/db';
 import { saveNote } from '../cache/notes';
 import {
   colleagueSummary,
@@ -38,6 +38,8 @@ export interface SidebarSnapshot {
   sync: SyncProgress | null;
   /** in the order asked; ids not in the cache are left out */
   customers: CustomerView[];
+  /** other colleagues on these customers now (not expired when read; the sidebar re-checks) */
+  presence: PresenceRow[];
 }
 
 /** sidebar → worker */
@@ -56,10 +58,11 @@ export async function sidebarSnapshot(
   customerIds: string[],
   now: Date = new Date(),
 ): Promise<SidebarSnapshot> {
-  const [me, sync, customers] = await Promise.all([
+  const [me, sync, customers, presence] = await Promise.all([
     db.getMeta('me'),
     db.getMeta('sync'),
     customersByIds(db, customerIds),
+    db.presence.where('customerId').anyOf(customerIds).toArray(),
   ]);
   const views = await Promise.all(
     customers.map(async (customer) => ({
@@ -68,7 +71,10 @@ export async function sidebarSnapshot(
       engagements: await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
     })),
   );
-  return { me: me ?? null, sync: sync ?? null, customers: views };
+  const current = presence.filter(
+    (row) => row.colleagueId !== me?.id && Date.parse(row.expiresAt) > now.getTime(),
+  );
+  return { me: me ?? null, sync: sync ?? null, customers: views, presence: current };
 }
 
 export interface FeedDeps {
