@@ -1,13 +1,15 @@
 /**
  * Pull throughput of the real server on both databases (not a test; prints figures):
- *   npx tsx test/bench/server-pull.ts
+ *   npx tsx test/bench/server-pull.ts   (or as part of `npm run bench`)
  * Loads the demo company plus 20,000 more engagements, then times full pulls in pages of 5,000,
  * and compares empty pulls per second with /v1/health per second (budget: ≥ 40 %).
  */
 import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { startTestServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { type BenchRow, printTable } from './report';
 
 const BIN = new URL('../../bin/touchbase.js', import.meta.url).pathname;
 
@@ -90,7 +92,7 @@ async function rate(
   return count / (ms / 1000);
 }
 
-async function bench(database: TestDatabase) {
+async function bench(database: TestDatabase): Promise<BenchRow[]> {
   const server = await startTestServer({ database });
   try {
     const token = await seed(server);
@@ -109,25 +111,49 @@ async function bench(database: TestDatabase) {
     );
     const health = await rate(`${server.url}/v1/health`, undefined);
     const empty = await rate(`${server.url}/v1/sync/pull?cursor=${cursor}`, token);
-    console.log(
-      `${database.padEnd(8)} full pull: ${Math.round(rows / runs)} rows in ${((seconds / runs) * 1000).toFixed(0)} ms → ${Math.round(rows / seconds)} rows/s; ` +
-        `health ${Math.round(health)} req/s, empty pull ${Math.round(empty)} req/s (${Math.round((empty / health) * 100)} % of health)`,
-    );
+    return [
+      {
+        name: `API ${database}: full pull (${Math.round(rows / runs)} rows, pages of 5,000)`,
+        figure: rows / seconds,
+        unit: 'rows/s',
+        baseline: null,
+        baselineName: null,
+        ratio: null,
+        budget: '',
+        ok: null,
+      },
+      {
+        name: `API ${database}: empty pull`,
+        figure: empty,
+        unit: 'req/s',
+        baseline: health,
+        baselineName: '/v1/health',
+        ratio: empty / health,
+        budget: '≥ 0.4× /v1/health',
+        ok: empty / health >= 0.4,
+      },
+    ];
   } finally {
     await server.stop();
   }
 }
 
-let postgres: TestPostgres | undefined;
-try {
-  await bench('sqlite');
-  if (postgresBinDir()) {
-    postgres = await startPostgres();
-    process.env.TOUCHBASE_TEST_PG_URL = postgres.url;
-    await bench('postgres');
-  } else {
+/** Both databases (PostgreSQL when installed: a throwaway cluster on loopback). */
+export async function benchServerPull(): Promise<BenchRow[]> {
+  const rows = await bench('sqlite');
+  if (!postgresBinDir()) {
     console.log('postgres: skipped (PostgreSQL is not installed)');
+    return rows;
   }
-} finally {
-  await postgres?.stop();
+  const postgres: TestPostgres = await startPostgres();
+  try {
+    process.env.TOUCHBASE_TEST_PG_URL = postgres.url;
+    return [...rows, ...(await bench('postgres'))];
+  } finally {
+    await postgres.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printTable(await benchServerPull());
 }

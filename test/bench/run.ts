@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: every benchmark that exists so far, one table, and the same rows as JSON in
+ * bench-results.json. Not part of the test command: figures on a shared machine are noisy, so
+ * each is printed beside a baseline measured in the same run.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { benchContentSize } from './content-size';
+import { benchMatcher } from './matcher';
+import { type BenchRow, printTable } from './report';
+import { benchServerPull } from './server-pull';
+
+execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+const rows: BenchRow[] = [
+  ...benchContentSize(),
+  ...(await benchMatcher()),
+  ...(await benchServerPull()),
+];
+printTable(rows);
+writeFileSync(
+  'bench-results.json',
+  `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
+);
+console.log('\nwrote bench-results.json');
+const missed = rows.filter((row) => row.ok === false);
+if (missed.length > 0)
+  console.log(`${missed.length} figure(s) outside their budget: see "NO" above`);
