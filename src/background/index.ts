@@ -12,9 +12,24 @@ import { getSettings, setSettings, watchSettings } from '../platform/settings';
 import { serveSidebarFeeds } from '../sidebar/feed';
 import { type AccountDeps, connect, signOut } from './account';
 import { settingsConfigCache } from './config';
+import { LiveConnection, PresenceCache, throttledKeepAlive } from './live';
+import {
+  composingCustomers,
+  focusCustomers,
+  PresenceReporter,
+  sessionComposingStore,
+} from './presence';
 import { hasSiteAccess, startInOpenTabs, startInTab, syncSiteRegistration } from './sites';
 import { SyncEngine } from './sync';
-import { forgetAllTabs, forgetTab, reResolveAllTabs, setBadge, tabState, updateTab } from './tabs';
+import {
+  forgetAllTabs,
+  forgetTab,
+  refreshBadges,
+  reResolveAllTabs,
+  setBadge,
+  tabState,
+  updateTab,
+} from './tabs';
 
 const SYNC_ALARM = 'sync';
 /** More candidates than any real page shows; a runaway adapter must not stall the worker. */
@@ -36,6 +51,41 @@ const account: AccountDeps = {
   saveSettings: setSettings,
 };
 
+// Colleagues on a customer now, and pokes to pull (live.ts): one stream while a sidebar is open.
+const presenceCache = new PresenceCache(db());
+const live = new LiveConnection({
+  connection: () => getSettings('serverUrl', 'token'),
+  fetch: (input, init) => fetch(input, init),
+  onEvent: (event) =>
+    event.type === 'poke' ? void engine.sync({ force: true }) : presenceCache.apply(event),
+  onOpen: () => void engine.sync(),
+  onActivity: throttledKeepAlive(() => browser.runtime.getPlatformInfo()),
+});
+/** Sidebar feeds open now; a restarted worker counts them again as they reconnect. */
+let openFeeds = 0;
+let liveLinger: ReturnType<typeof setTimeout> | undefined;
+/** A reload closes the sidebar's port and opens a new one a moment later: keep the stream. */
+const LIVE_LINGER_MS = 10_000;
+
+function followOpenFeeds(open: number): void {
+  openFeeds = open;
+  clearTimeout(liveLinger);
+  if (open > 0) live.start();
+  else liveLinger = setTimeout(() => live.stop(), LIVE_LINGER_MS);
+}
+
+// Our own presence (presence.ts), driven by the pages' heartbeats.
+const presence = new PresenceReporter({
+  connection: () => getSettings('serverUrl', 'token'),
+  fetch: (input, init) => fetch(input, init),
+  sharing: async () => (await getSettings('sharePresence')).sharePresence,
+  store: sessionComposingStore,
+});
+
+async function reportViewing(tabId: number, shown: boolean): Promise<void> {
+  await presence.viewing(tabId, shown ? focusCustomers(await tabState(tabId)) : []);
+}
+
 /** Our own pages (popup, options, the sidebar iframe) — never a content script. */
 function fromExtensionPage(sender: Runtime.MessageSender | chrome.runtime.MessageSender): boolean {
   return sender.url?.startsWith(browser.runtime.getURL('')) === true;
@@ -54,7 +104,17 @@ onMessage('reportCandidates', async ({ data, sender }) => {
   }
   const candidates = Array.isArray(data.candidates) ? data.candidates.slice(0, MAX_CANDIDATES) : [];
   const state = await updateTab(db(), tabId, { ...data, candidates });
+  if (Array.isArray(data.composing)) {
+    const keys = data.composing.filter((key) => typeof key === 'string').slice(0, MAX_CANDIDATES);
+    await presence.composing(tabId, await composingCustomers(db(), keys));
+  }
   return { customers: state.matches.length };
+});
+
+onMessage('stillComposing', ({ sender }) => {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || fromExtensionPage(sender)) return;
+  return presence.stillComposing(tabId);
 });
 
 onMessage('getTabState', ({ data, sender }) => {
@@ -75,6 +135,8 @@ onMessage('connect', ({ data, sender }) => {
 
 onMessage('signOut', async ({ sender }) => {
   if (!fromExtensionPage(sender)) refuse('signOut');
+  live.reset();
+  await presence.leaveAll(); // while the token still works
   await signOut(account);
   await forgetAllTabs();
 });
@@ -90,10 +152,15 @@ serveSidebarFeeds({
   db: db(),
   isOwnPage: (sender) => sender !== undefined && fromExtensionPage(sender),
   onNoteSaved: () => void engine.sync({ force: true }),
+  onOpenFeeds: followOpenFeeds,
+  onSidebarShown: (tabId, shown) => void reportViewing(tabId, shown),
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === SYNC_ALARM) void engine.sync();
+  if (alarm.name !== SYNC_ALARM) return;
+  void engine.sync();
+  if (openFeeds > 0) live.start(); // it stops when there is no connection to use yet
+  void presenceCache.prune();
 });
 
 /** Alarms usually survive restarts, but not always (browser updates, Firefox): recreate if gone. */
@@ -135,6 +202,7 @@ async function forgetTurnedOffTabs(): Promise<void> {
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTab(tabId);
+  void presence.forgetTab(tabId);
 });
 
 browser.tabs.onUpdated.addListener((tabId, change, tab) => {
@@ -169,6 +237,12 @@ browser.commands.onCommand.addListener((command, tab) => {
 
 watchSettings((changed) => {
   if ((changed.token || changed.serverUrl) && changed.token !== '') void engine.sync();
+  if (changed.token !== undefined || changed.serverUrl !== undefined) {
+    live.reset(); // another server or account: its own stream, a refused token forgotten
+    if (openFeeds > 0) live.start();
+  }
+  if (changed.sharePresence === false) void presence.leaveAll();
+  if (changed.coordinationWindowHours !== undefined) void refreshBadges(db()); // heads-up colours
 });
 
 function hostOf(url: string): string {

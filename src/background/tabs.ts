@@ -3,7 +3,9 @@
  * Lives in `storage.session` (memory only, trusted extension contexts only — the default access
  * level, which keeps it away from content scripts), so it survives the worker being stopped.
  */
+import { type HeadsUp, headsUp, windowStart } from '../cache/coordination';
 import type { TouchbaseDb } from '../cache/db';
+import { engagementsSince } from '../cache/queries';
 import type { Mention } from '../identity/matcher';
 import { browser } from '../platform/browser';
 import {
@@ -13,6 +15,7 @@ import {
   type TabState,
   tabStateKey,
 } from '../platform/messaging';
+import { getSettings } from '../platform/settings';
 import { mentionsIn, namesChanged, resolveMentions } from './mentions';
 import { resolveCandidates } from './resolver';
 
@@ -66,7 +69,7 @@ export function updateTab(
     };
     const state = await resolveTab(db, tabId, stored);
     await browser.storage.session.set({ [tabStateKey(tabId)]: state, [reportKey(tabId)]: stored });
-    await setBadge(tabId, state.matches.length);
+    await badgeTab(db, state);
     return state;
   });
 }
@@ -119,7 +122,7 @@ export async function reResolveAllTabs(db: TouchbaseDb): Promise<void> {
       if (!report) return;
       const state = await resolveTab(db, tabId, report);
       await browser.storage.session.set({ [tabStateKey(tabId)]: state });
-      await setBadge(tabId, state.matches.length);
+      await badgeTab(db, state);
     });
     // A tab without our content script any more has nobody to answer.
     if (askAgain) void sendMessage('reportAgain', undefined, tabId).catch(() => undefined);
@@ -140,11 +143,87 @@ export async function forgetAllTabs(): Promise<void> {
   await Promise.all(tabIds.map((tabId) => setBadge(tabId, 0)));
 }
 
+/**
+ * Badge colours: blue normally, amber when another colleague touched one of the tab's customers
+ * within the coordination window. The page cannot see the toolbar, so the heads-up can show there
+ * before the sidebar is opened (the sidebar host itself is decided from page data only).
+ */
+export const BADGE_COLOURS = { normal: '#2f5fd0', headsUp: '#b45309' } as const;
+
+/** A heads-up on one of the tab's customers, for the badge's colour and title. */
+export interface TabHeadsUp {
+  customerName: string;
+  windowHours: number;
+  headsUp: HeadsUp;
+}
+
 /** The badge only changes for that tab; a closed tab's badge goes with it. */
-export async function setBadge(tabId: number, customers: number): Promise<void> {
+export async function setBadge(
+  tabId: number,
+  customers: number,
+  tabHeadsUp: TabHeadsUp | null = null,
+): Promise<void> {
   try {
     await browser.action.setBadgeText({ tabId, text: customers > 0 ? String(customers) : '' });
+    await browser.action.setBadgeBackgroundColor({
+      tabId,
+      color: tabHeadsUp ? BADGE_COLOURS.headsUp : BADGE_COLOURS.normal,
+    });
+    await browser.action.setTitle({ tabId, title: badgeTitle(tabHeadsUp) });
   } catch {
     // The tab closed meanwhile.
+  }
+}
+
+function badgeTitle(tabHeadsUp: TabHeadsUp | null): string {
+  if (!tabHeadsUp) return browser.runtime.getManifest().action?.default_title ?? 'Touchbase';
+  const { customerName, windowHours, headsUp } = tabHeadsUp;
+  const { name, department } = headsUp.colleague;
+  // No summary here: the title shows on hover, to whoever looks at the screen.
+  return `Touchbase — heads-up on ${customerName}: ${name} (${department}) ${headsUp.verb} in the last ${windowHours} hours`;
+}
+
+/** Counts the tab's customers, coloured by whether an identified one has a heads-up. */
+async function badgeTab(db: TouchbaseDb, state: TabState): Promise<void> {
+  await setBadge(state.tabId, state.matches.length, await tabHeadsUp(db, state));
+}
+
+/**
+ * The most recent heads-up among the tab's identified customers (a customer only mentioned in
+ * the text is weaker evidence; the sidebar folds those too). Reads only the window's rows of
+ * each customer, on the `[customerId+occurredAt]` index.
+ */
+async function tabHeadsUp(db: TouchbaseDb, state: TabState): Promise<TabHeadsUp | null> {
+  const identified = state.matches.filter((match) => match.evidence !== 'mentioned');
+  if (identified.length === 0) return null;
+  const [{ coordinationWindowHours: windowHours }, me] = await Promise.all([
+    getSettings('coordinationWindowHours'),
+    db.getMeta('me'),
+  ]);
+  const now = new Date();
+  const since = windowStart(now, windowHours);
+  let found: { customerId: string; headsUp: HeadsUp } | undefined;
+  for (const { customerId } of identified) {
+    const rows = await engagementsSince(db, customerId, since);
+    const candidate = headsUp(rows, me ?? null, windowHours, now);
+    if (
+      candidate &&
+      candidate.engagement.occurredAt > (found?.headsUp.engagement.occurredAt ?? '')
+    ) {
+      found = { customerId, headsUp: candidate };
+    }
+  }
+  if (!found) return null;
+  const customer = await db.customers.get(found.customerId);
+  return { customerName: customer?.name ?? 'a customer', windowHours, headsUp: found.headsUp };
+}
+
+/** The coordination window changed: every reported tab's badge colour may change with it. */
+export async function refreshBadges(db: TouchbaseDb): Promise<void> {
+  for (const tabId of await reportedTabs()) {
+    await inOrder(tabId, async () => {
+      const state = await tabState(tabId);
+      if (state) await badgeTab(db, state);
+    });
   }
 }

@@ -9,10 +9,14 @@ import type {
   CachedCustomer,
   CachedEngagement,
   CachedIdentity,
+  PresenceRow,
   TouchbaseDb,
 } from './db';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The instant `days` days before `now`: where a "last N days" range starts. */
+export const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
 
 /** Customers in the order of `ids`; ids missing from the cache are skipped. */
 export async function customersByIds(db: TouchbaseDb, ids: string[]): Promise<CachedCustomer[]> {
@@ -37,11 +41,34 @@ export async function engagementsFor(
     .reverse()
     .limit(limit)
     .toArray();
-  const colleagues = await colleaguesById(db, engagements);
-  return engagements.map((engagement) => ({
-    ...engagement,
-    colleague: colleagues.get(engagement.colleagueId),
-  }));
+  return withColleagues(db, engagements);
+}
+
+/** Every engagement with a customer from `since` on (inclusive), newest first, with colleagues. */
+export async function engagementsSince(
+  db: TouchbaseDb,
+  customerId: string,
+  since: Date,
+): Promise<EngagementRow[]> {
+  const engagements = await db.engagements
+    .where('[customerId+occurredAt]')
+    .between([customerId, since.toISOString()], [customerId, Dexie.maxKey], true, true)
+    .reverse()
+    .toArray();
+  return withColleagues(db, engagements);
+}
+
+export interface PresenceView extends PresenceRow {
+  /** undefined when the colleague row has not arrived (yet) */
+  colleague?: CachedColleague;
+}
+
+/** Presence rows with the colleague each names, for the sidebar's "… is viewing" lines. */
+export function presenceWithColleagues(
+  db: TouchbaseDb,
+  rows: PresenceRow[],
+): Promise<PresenceView[]> {
+  return withColleagues(db, rows);
 }
 
 export interface ColleagueTouch {
@@ -70,24 +97,21 @@ export async function colleagueSummary(
   sinceDays = 90,
   now: Date = new Date(),
 ): Promise<DepartmentTouches[]> {
-  const since = new Date(now.getTime() - sinceDays * DAY_MS).toISOString();
-  const engagements = await db.engagements
-    .where('[customerId+occurredAt]')
-    .between([customerId, since], [customerId, Dexie.maxKey], true, true)
-    .toArray();
-  const colleagues = await colleaguesById(db, engagements);
+  return byDepartment(await engagementsSince(db, customerId, daysBefore(now, sinceDays)));
+}
 
+/** colleagueSummary over rows already read (the sidebar feed reads them once for several uses). */
+export function byDepartment(engagements: EngagementRow[]): DepartmentTouches[] {
   const touches = new Map<string, ColleagueTouch>();
-  for (const engagement of engagements) {
-    const colleague = colleagues.get(engagement.colleagueId);
+  for (const { colleague, occurredAt } of engagements) {
     if (!colleague) continue;
     const touch = touches.get(colleague.id);
     if (!touch) {
-      touches.set(colleague.id, { colleague, lastTouch: engagement.occurredAt, count: 1 });
+      touches.set(colleague.id, { colleague, lastTouch: occurredAt, count: 1 });
       continue;
     }
     touch.count += 1;
-    if (engagement.occurredAt > touch.lastTouch) touch.lastTouch = engagement.occurredAt;
+    if (occurredAt > touch.lastTouch) touch.lastTouch = occurredAt;
   }
 
   const departments = new Map<string, DepartmentTouches>();
@@ -136,13 +160,15 @@ export function identitiesFor(db: TouchbaseDb, customerId: string): Promise<Cach
   return db.identities.where('customerId').equals(customerId).toArray();
 }
 
-async function colleaguesById(
+/** Each row with its colleague (one bulk read for all of them). */
+async function withColleagues<Row extends { colleagueId: string }>(
   db: TouchbaseDb,
-  engagements: CachedEngagement[],
-): Promise<Map<string, CachedColleague>> {
-  const ids = [...new Set(engagements.map((engagement) => engagement.colleagueId))];
-  const rows = await db.colleagues.bulkGet(ids);
-  return new Map(
-    rows.filter((row): row is CachedColleague => row !== undefined).map((row) => [row.id, row]),
+  rows: Row[],
+): Promise<(Row & { colleague?: CachedColleague })[]> {
+  const ids = [...new Set(rows.map((row) => row.colleagueId))];
+  const found = await db.colleagues.bulkGet(ids);
+  const colleagues = new Map(
+    found.filter((row): row is CachedColleague => row !== undefined).map((row) => [row.id, row]),
   );
+  return rows.map((row) => ({ ...row, colleague: colleagues.get(row.colleagueId) }));
 }

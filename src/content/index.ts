@@ -7,7 +7,7 @@
  * Each site gets its own bundle (`content-<site>.js`, see vite.config.ts): this core plus that
  * one adapter, so a Gmail tab never loads the other sites' code.
  */
-import { onMessage, sendMessage } from '../platform/messaging';
+import { COMPOSING_HEARTBEAT_MS, onMessage, sendMessage } from '../platform/messaging';
 import { getSettings, setSettings, watchSettings } from '../platform/settings';
 import { watchPage } from './page-watcher';
 import { createScanner } from './scanner';
@@ -43,6 +43,20 @@ async function start(adapter: SiteAdapter) {
     onToggle: (sidebarCollapsed) => void setSettings({ sidebarCollapsed }).catch(() => {}),
   });
 
+  // While the user writes to someone, a heartbeat renews the worker's "composing" presence (the
+  // worker keeps no timer of its own: Chrome may stop it). Only a ping: the keys went with the
+  // report, and nothing comes back. A hidden tab is not being written in: no ping, so it lapses.
+  let composingHeartbeat: ReturnType<typeof setInterval> | undefined;
+  const stillComposing = () => {
+    if (document.visibilityState !== 'hidden') void sendMessage('stillComposing').catch(() => {});
+  };
+  function followComposing(composing: boolean) {
+    clearInterval(composingHeartbeat);
+    composingHeartbeat = composing
+      ? setInterval(stillComposing, COMPOSING_HEARTBEAT_MS)
+      : undefined;
+  }
+
   const scanner = createScanner({
     adapter,
     doc: document,
@@ -54,6 +68,7 @@ async function start(adapter: SiteAdapter) {
       // host element, so whether it shows must not tell the page who is a customer.
       sidebar.setListPage(!report.candidates.some((candidate) => candidate.focus));
       sidebar.setVisible(report.candidates.length > 0);
+      if (report.composing) followComposing(report.composing.length > 0);
       sendMessage('reportCandidates', report).catch((error: unknown) => {
         if (!extensionAlive() || String(error).includes('Extension context invalidated')) stop();
         else scanner.forget();
@@ -67,6 +82,10 @@ async function start(adapter: SiteAdapter) {
       else stop();
     },
   });
+  // Writing starts and stops without DOM changes too: the focus moves, a textarea's value
+  // changes. Each only asks for the next frame's scan, like a mutation.
+  const WRITING_EVENTS = ['focusin', 'focusout', 'input'] as const;
+  for (const type of WRITING_EVENTS) document.addEventListener(type, watcher.schedule, true);
 
   const stopWatchingSettings = watchSettings((changed) => {
     if (changed.sites || changed.disabledAdapters) {
@@ -90,6 +109,8 @@ async function start(adapter: SiteAdapter) {
   // The extension was reloaded or removed: this script is orphaned and must leave the page be.
   function stop() {
     watcher.stop();
+    for (const type of WRITING_EVENTS) document.removeEventListener(type, watcher.schedule, true);
+    followComposing(false);
     sidebar.destroy();
     try {
       stopWatchingSettings();

@@ -9,15 +9,20 @@ export interface ScannerOptions {
   isEnabled(): boolean;
   /** settings.genericMentions: whether pages of the generic adapter send their text (default no) */
   genericMentions?(): boolean;
-  /** called with the page's candidates whenever they or the mention text changed */
+  /** called with the page's candidates whenever they, the mention text or `composing` changed */
   onChange(report: CandidateReport): void;
 }
 
 export interface Scanner {
-  /** extracts now; calls onChange when the candidate set or the mention text changed */
+  /** extracts now; calls onChange when the candidates, the mention text or `composing` changed */
   scan(): void;
-  /** the last report did not arrive: send the next scan's candidates and text even if unchanged */
+  /** the last report did not arrive: send the next scan's candidates, text and composing again */
   forget(): void;
+}
+
+/** Whom the user writes to, as sorted unique keys ([] where the adapter does not detect it). */
+function composingKeys(adapter: SiteAdapter, doc: Document, url: URL): string[] {
+  return adapter.composingTo ? [...new Set(adapter.composingTo(doc, url))].sort() : [];
 }
 
 /**
@@ -54,6 +59,9 @@ export function createScanner({
   // The text last sent, compared as a whole: V8 checks the length first, then the bytes, which
   // costs less than hashing it and can never collide.
   let sentText: string | null = null;
+  // null: not sent yet, so the first report says whom this page writes to (a reloaded page may
+  // replace one that was composing). Adapters that do not detect writing never send it.
+  let sentComposing: string | null = null;
   const scansMentions = () =>
     adapter.mentionSelector !== '' && (adapter.id !== 'generic' || genericMentions());
   return {
@@ -61,18 +69,23 @@ export function createScanner({
       const url = new URL(location.href);
       let candidates: CandidateReport['candidates'] = [];
       let text = '';
+      let composing: string[] = [];
       if (isEnabled()) {
         try {
           candidates = adapter.extract(doc, url);
           if (scansMentions()) text = mentionText(doc, adapter.mentionSelector);
+          composing = composingKeys(adapter, doc, url);
         } catch (error) {
           // Markup the adapter did not expect: show nothing rather than a stale customer.
           candidates = [];
+          composing = [];
           console.warn('touchbase: extraction failed', error);
         }
       }
       const signature = candidateSignature(candidates);
-      if (signature === reported && text === sentText) return;
+      const composingSignature = adapter.composingTo ? composing.join('\n') : sentComposing;
+      if (signature === reported && text === sentText && composingSignature === sentComposing)
+        return;
       reported = signature;
       const report: CandidateReport = { site: adapter.id, url: url.href, candidates };
       // Unchanged text stays behind: the worker keeps what it found in it.
@@ -80,11 +93,16 @@ export function createScanner({
         report.mentionText = text;
         sentText = text;
       }
+      if (composingSignature !== sentComposing) {
+        report.composing = composing;
+        sentComposing = composingSignature;
+      }
       onChange(report);
     },
     forget() {
       reported = null;
       sentText = null;
+      sentComposing = null;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { enabledOrigins } from '../background/sites';
+import { WINDOW_HOURS } from '../cache/coordination';
 import { db } from '../cache/db';
 import { type ConnectResult, sendMessage } from '../platform/messaging';
 import { setSettings } from '../platform/settings';
@@ -15,6 +16,7 @@ export function Options() {
       <h1>Touchbase</h1>
       <ConnectSection />
       <SyncSection />
+      <CoordinationSection />
       <SitesSection />
       <EnabledSitesSection />
     </main>
@@ -219,6 +221,86 @@ function CachedCounts() {
       Cached: {counts.customers.toLocaleString('en')} customers,{' '}
       {counts.engagements.toLocaleString('en')} engagements.
     </p>
+  );
+}
+
+/** A whole number of hours within WINDOW_HOURS, or the message saying what is wrong. */
+function parseWindowHours(text: string): { hours: number } | { error: string } {
+  const hours = Number(text.trim());
+  if (
+    text.trim() === '' ||
+    !Number.isInteger(hours) ||
+    hours < WINDOW_HOURS.min ||
+    hours > WINDOW_HOURS.max
+  ) {
+    return {
+      error: `Enter a whole number of hours from ${WINDOW_HOURS.min} to ${WINDOW_HOURS.max} (${WINDOW_HOURS.max / 24} days).`,
+    };
+  }
+  return { hours };
+}
+
+/** The heads-up window and whether colleagues see the user on customers. */
+function CoordinationSection() {
+  const id = useId();
+  const settings = useSettings('coordinationWindowHours', 'sharePresence');
+  // What the user typed, kept while it is not a valid number of hours (never saved then).
+  const [draft, setDraft] = useState<string>();
+  if (!settings) return null;
+  const text = draft ?? String(settings.coordinationWindowHours);
+  const parsed = parseWindowHours(text);
+  const error = 'error' in parsed ? parsed.error : undefined;
+
+  function onWindowInput(value: string) {
+    setDraft(value);
+    const next = parseWindowHours(value);
+    if ('hours' in next) void setSettings({ coordinationWindowHours: next.hours });
+  }
+
+  return (
+    <section class="card stack" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Coordination</h2>
+      <div>
+        <label for={`${id}-window`}>Coordination window (hours)</label>
+        <input
+          id={`${id}-window`}
+          class="hours"
+          type="number"
+          inputMode="numeric"
+          min={WINDOW_HOURS.min}
+          max={WINDOW_HOURS.max}
+          step={1}
+          value={text}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={`${id}-window-hint${error ? ` ${id}-window-error` : ''}`}
+          onInput={(event) => onWindowInput(event.currentTarget.value)}
+        />
+        <p id={`${id}-window-hint`} class="muted small">
+          When another colleague engaged with a customer within this many hours, the sidebar shows a
+          heads-up and the toolbar badge turns amber. Default 48.
+        </p>
+        {error && (
+          <p id={`${id}-window-error`} class="error small" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <div>
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={settings.sharePresence}
+            aria-describedby={`${id}-presence-hint`}
+            onChange={(event) => void setSettings({ sharePresence: event.currentTarget.checked })}
+          />
+          <span>Share my presence</span>
+        </label>
+        <p id={`${id}-presence-hint`} class="muted small">
+          Colleagues on the same customer see that you are viewing or writing to them. Only the
+          customer and the activity are sent, never page text.
+        </p>
+      </div>
+    </section>
   );
 }
 

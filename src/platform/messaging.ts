@@ -29,10 +29,22 @@ export interface CandidateReport {
    * Sent only when it changed since the tab's last report: absent means unchanged.
    */
   mentionText?: string;
+  /**
+   * Identity keys of the people the user is writing to on the page (an open compose window's
+   * recipients, a reply box under a profile's post), never what they write. Sent only when it
+   * changed since the tab's last report: absent means unchanged, [] means they stopped.
+   */
+  composing?: string[];
 }
 
 /** Mention text the content script collects and the worker reads, at most (UTF-16 units). */
 export const MAX_MENTION_TEXT = 200_000;
+
+/**
+ * How often the content script sends `stillComposing` while the user writes: PRESENCE.heartbeatMs
+ * of src/protocol, which the content script cannot import (zod).
+ */
+export const COMPOSING_HEARTBEAT_MS = 10_000;
 
 /** A customer the resolver matched on a tab. */
 export interface TabMatch {
@@ -82,6 +94,8 @@ export type ConnectResult =
 interface ProtocolMap {
   /** content → worker: the candidates on the page now (an empty list clears the tab) */
   reportCandidates(report: CandidateReport): { customers: number };
+  /** content → worker: the user still writes to the last reported `composing` (a heartbeat) */
+  stillComposing(): void;
   /** sidebar/popup → worker: the tab this frame lives in (sidebar) or a given tab (popup) */
   getTabState(query: { tabId?: number }): TabState | null;
   /** any page → worker: run a sync now (single-flight; resolves when that run ends) */

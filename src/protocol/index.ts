@@ -336,14 +336,33 @@ export const EngagementsIngestResponse = z.object({
 });
 export type EngagementsIngestResponse = z.infer<typeof EngagementsIngestResponse>;
 
-// ---------------------------------------------------------------- presence (issue: coordination)
+// ---------------------------------------------------------------- POST /v1/presence, GET /v1/live
 
+/**
+ * A heartbeat: "I am viewing / writing to this customer now". Send it every
+ * PRESENCE.heartbeatMs while it holds; it lapses PRESENCE.ttlMs after the last one.
+ * Extension of v1: `activity: "left"` ends it at once (a closed sidebar, a sent mail), so
+ * colleagues need not wait for the expiry.
+ */
 export const PresenceRequest = z.object({
   customerId: z.string().min(1).max(100),
-  activity: Activity,
+  activity: z.enum([...ACTIVITIES, 'left']),
 });
 export type PresenceRequest = z.infer<typeof PresenceRequest>;
 
+export const PRESENCE = {
+  /** how often a client renews a presence that still holds */
+  heartbeatMs: 10_000,
+  /** how long the server keeps a presence after its last heartbeat (the default) */
+  ttlMs: 30_000,
+} as const;
+
+/**
+ * One event of the live stream (each SSE `data:` line is one of these as JSON).
+ * `poke`: something changed on the server; pull. It carries no data, so it never leaks a
+ * restricted engagement. `presence`: a colleague on a customer now, until `expiresAt` unless
+ * renewed; an event whose `expiresAt` is not after its `at` ends that presence at once.
+ */
 export const LiveEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('poke') }),
   z.object({
@@ -352,9 +371,12 @@ export const LiveEvent = z.discriminatedUnion('type', [
     customerId: z.string(),
     activity: Activity,
     at: Timestamp,
+    /** extension of v1, always sent by this server; both timestamps are the server's clock */
+    expiresAt: Timestamp.optional(),
   }),
 ]);
 export type LiveEvent = z.infer<typeof LiveEvent>;
+export type PresenceEvent = Extract<LiveEvent, { type: 'presence' }>;
 
 /** Turns a zod issue path into the field name an error message shows: `customers[3].kind`. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {

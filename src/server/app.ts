@@ -16,6 +16,7 @@ import {
   type HealthResponse,
   LIMITS,
   type MeResponse,
+  PresenceRequest,
   PullQuery,
   PushRequest,
   type Role,
@@ -26,6 +27,7 @@ import { prepareCustomers, upsertCustomers } from './customers';
 import type { Store } from './db';
 import { ingestEngagements } from './engagements';
 import { ApiError } from './errors';
+import { type LiveHub, liveStream } from './live';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { pull, push, type Viewer } from './sync';
@@ -34,6 +36,8 @@ import { toColleague } from './users';
 
 export interface AppOptions {
   store: Store;
+  /** live clients and presence of this process (started by the caller) */
+  live: LiveHub;
   version: string;
   /** requests per second per token, and how many may come at once */
   rateLimit: { perSecond: number; burst: number };
@@ -70,7 +74,7 @@ async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.i
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
-  const { store } = options;
+  const { store, live } = options;
   const limiter = new RateLimiter(options.rateLimit.perSecond, options.rateLimit.burst);
   const extraOrigins = new Set(options.corsOrigins);
   const app = new Hono<Env>();
@@ -221,8 +225,41 @@ export function createApp(options: AppOptions): Hono<Env> {
     return c.json({ results });
   });
 
-  // Presence and the live stream (a later issue) hook in here: store.changes emits 'commit'
-  // after every write transaction, which a live endpoint turns into pokes.
+  // A heartbeat every 10 s per active colleague; it lives in memory only (see live.ts).
+  app.post('/v1/presence', people, async (c) => {
+    const request = await readBody(c, PresenceRequest);
+    // ending a presence must work even for a customer deleted meanwhile
+    if (request.activity !== 'left') {
+      const customer = await store.db
+        .selectFrom('customers')
+        .select('id')
+        .where('id', '=', request.customerId)
+        .executeTakeFirst();
+      if (!customer) {
+        throw new ApiError(
+          404,
+          'unknown_customer',
+          `customerId: no customer ${request.customerId}`,
+        );
+      }
+    }
+    await live.presence(c.get('auth').colleagueId, request);
+    return c.body(null, 204);
+  });
+
+  // Server-Sent Events read with fetch(), so the token travels in the Authorization header.
+  app.get('/v1/live', people, (c) => {
+    const { tokenId, colleagueId } = c.get('auth');
+    const tokenStillValid = async () => {
+      const row = await store.db
+        .selectFrom('tokens')
+        .select('revoked_at')
+        .where('id', '=', tokenId)
+        .executeTakeFirst();
+      return Boolean(row && !row.revoked_at);
+    };
+    return liveStream(c, live, colleagueId, tokenStillValid);
+  });
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -21,6 +21,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DatabaseKind, Schema, Store } from './db';
+import { notify } from './live-channel';
 
 /** Any constant works; it only has to be the same for every server process on the database. */
 const CHANGE_SEQ_LOCK = 0x54_6f_75_63;
@@ -72,6 +73,8 @@ export async function writeTransaction<T>(
         .set({ value: seq })
         .where('name', '=', 'change_seq')
         .execute();
+      // delivered at commit to every API process on the database, whichever process wrote
+      if (store.kind === 'postgres') await notify(trx, { kind: 'change', seq });
     }
     lastSeq = seq;
     return value;

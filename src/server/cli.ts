@@ -10,6 +10,7 @@ import { DEFAULT_SQLITE_FILE, openStore, type Store } from './db';
 import { loadDemo } from './demo';
 import { ApiError } from './errors';
 import { importCustomersFile, importEngagementsFile } from './import';
+import { DEFAULT_LIVE_SETTINGS } from './live';
 import { migrateToLatest } from './migrate';
 import { startServer } from './server';
 import { addUser, issueToken, listUsers, revokeTokens } from './users';
@@ -154,6 +155,10 @@ async function serveCommand(
       .map((origin) => origin.trim())
       .filter(Boolean),
     log: process.env.LOG_LEVEL === 'silent' ? null : (line: string) => console.log(line),
+    live: {
+      presenceTtlMs: envNumber('TOUCHBASE_PRESENCE_TTL_MS', DEFAULT_LIVE_SETTINGS.presenceTtlMs),
+      keepAliveMs: envNumber('TOUCHBASE_LIVE_KEEPALIVE_MS', DEFAULT_LIVE_SETTINGS.keepAliveMs),
+    },
   };
   await withStore(dbFile, async (store) => {
     const server = await startServer(store, settings);

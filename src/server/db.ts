@@ -127,7 +127,7 @@ export interface Schema {
 
 export type Db = Kysely<Schema>;
 
-/** Fired after a transaction that changed synced rows commits (live pokes hook in here). */
+/** Fired after a transaction that changed synced rows commits (live.ts turns it into pokes). */
 export interface ChangeEvents {
   commit: [lastSeq: number];
 }
@@ -138,6 +138,8 @@ export interface Store {
   changes: EventEmitter<ChangeEvents>;
   /** where the data lives, for messages: the SQLite file or the PostgreSQL database name */
   location: string;
+  /** PostgreSQL's connection string (the live channel opens its own listening connection) */
+  databaseUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -178,6 +180,7 @@ export function openStore(options: { databaseUrl?: string; sqliteFile?: string }
       db,
       kind: 'postgres',
       location,
+      databaseUrl: options.databaseUrl,
       changes: new EventEmitter(),
       close: () => db.destroy(),
     };
@@ -197,6 +200,7 @@ export function openStore(options: { databaseUrl?: string; sqliteFile?: string }
     db,
     kind: 'sqlite',
     location: file,
+    databaseUrl: null,
     changes: new EventEmitter(),
     close: () => db.destroy(),
   };

@@ -12,7 +12,10 @@ import {
   ErrorBody,
   HealthResponse,
   LIMITS,
+  LiveEvent,
   MeResponse,
+  PRESENCE,
+  PresenceRequest,
   PullResponse,
   PushRequest,
   PushResponse,
@@ -30,6 +33,8 @@ const SCHEMAS = {
   CustomersUpsertResponse,
   EngagementsIngestRequest,
   EngagementsIngestResponse,
+  PresenceRequest,
+  LiveEvent,
 } as const;
 type SchemaName = keyof typeof SCHEMAS;
 
@@ -37,6 +42,7 @@ const REQUEST_SCHEMAS: ReadonlySet<SchemaName> = new Set([
   'PushRequest',
   'CustomersUpsertRequest',
   'EngagementsIngestRequest',
+  'PresenceRequest',
 ]);
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -53,6 +59,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'invalid request; the message names the field',
   401: 'missing, unknown or revoked token',
   403: 'the token’s role may not do this',
+  404: 'no such customer',
   409: 'conflict',
   413: `body larger than ${LIMITS.bodyBytes} bytes`,
   429: 'rate limited; see the Retry-After header',
@@ -62,15 +69,19 @@ function operation(
   summary: string,
   roles: string,
   request: SchemaName | null,
-  response: SchemaName,
+  /** null: 204 without a body */
+  response: SchemaName | null,
   statuses: number[],
 ) {
+  const success = response
+    ? { '200': { description: 'OK', ...json(response) } }
+    : { '204': { description: 'done' } };
   return {
     summary,
     description: `Allowed for: ${roles}.`,
     security: [{ bearer: [] }],
     ...(request ? { requestBody: { required: true, ...json(request) } } : {}),
-    responses: { '200': { description: 'OK', ...json(response) }, ...errors(...statuses) },
+    responses: { ...success, ...errors(...statuses) },
   };
 }
 
@@ -101,6 +112,36 @@ function configOperation() {
       ...base.responses,
       '200': { ...base.responses['200'], headers },
       '304': { description: 'unchanged since that ETag', headers },
+    },
+  };
+}
+
+function presenceOperation() {
+  const base = operation(
+    'A presence heartbeat: this colleague is viewing or writing to a customer now',
+    'member, admin',
+    'PresenceRequest',
+    null,
+    [400, 401, 403, 404, 413, 429],
+  );
+  return {
+    ...base,
+    description: `${base.description} Send it every ${PRESENCE.heartbeatMs / 1000} s while it holds; it lapses ${PRESENCE.ttlMs / 1000} s after the last one. \`activity: "left"\` ends it at once (204 even when there was nothing to end). Colleagues see it on GET /v1/live.`,
+  };
+}
+
+function liveOperation() {
+  return {
+    summary: 'A stream of pokes and colleagues’ presence (Server-Sent Events)',
+    description:
+      'Allowed for: member, admin. Read it with fetch and a streaming body (the token goes in the Authorization header, never the URL). Each `data:` line is one LiveEvent as JSON. On connect: the current presence of other colleagues, then a poke. `poke`: data changed, pull (it carries no data). `presence`: a colleague on a customer until `expiresAt` unless renewed; `expiresAt` equal to `at` ends it. A `: keep-alive` comment comes every 15 s; a revoked token’s stream ends at the next one.',
+    security: [{ bearer: [] }],
+    responses: {
+      '200': {
+        description: 'the event stream',
+        content: { 'text/event-stream': { schema: { type: 'string' } } },
+      },
+      ...errors(401, 403, 429),
     },
   };
 }
@@ -210,6 +251,8 @@ export function openApiDocument(version: string): object {
           [400, 401, 403, 413, 429],
         ),
       },
+      '/v1/presence': { post: presenceOperation() },
+      '/v1/live': { get: liveOperation() },
     },
   };
   cached = { version, document };

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { Store } from './db';
+import { DEFAULT_LIVE_SETTINGS, LiveHub, type LiveSettings } from './live';
 
 export const VERSION: string = packageJson.version;
 
@@ -13,6 +14,8 @@ export interface ServerSettings {
   rateLimit: { perSecond: number; burst: number };
   corsOrigins: string[];
   log: ((line: string) => void) | null;
+  /** presence expiry and keep-alive interval; the defaults suit production */
+  live?: Partial<LiveSettings>;
 }
 
 export interface RunningServer {
@@ -21,9 +24,12 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export function startServer(store: Store, settings: ServerSettings): Promise<RunningServer> {
+export async function startServer(store: Store, settings: ServerSettings): Promise<RunningServer> {
+  const live = new LiveHub(store, { ...DEFAULT_LIVE_SETTINGS, ...settings.live });
+  await live.start();
   const app = createApp({
     store,
+    live,
     version: VERSION,
     rateLimit: settings.rateLimit,
     corsOrigins: settings.corsOrigins,
@@ -36,8 +42,8 @@ export function startServer(store: Store, settings: ServerSettings): Promise<Run
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
         resolve({
           url: `http://${host}:${info.port}`,
-          close: (graceMs = 5000) =>
-            new Promise<void>((done) => {
+          close: async (graceMs = 5000) => {
+            const closed = new Promise<void>((done) => {
               const force = setTimeout(() => {
                 if ('closeAllConnections' in server) server.closeAllConnections();
               }, graceMs);
@@ -46,10 +52,14 @@ export function startServer(store: Store, settings: ServerSettings): Promise<Run
                 done();
               });
               if ('closeIdleConnections' in server) server.closeIdleConnections();
-            }),
+            });
+            // live streams never finish by themselves: end them so closing needn't wait graceMs
+            await live.close();
+            await closed;
+          },
         });
       },
     );
-    server.once('error', reject);
+    server.once('error', (error) => void live.close().then(() => reject(error)));
   });
 }

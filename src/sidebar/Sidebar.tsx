@@ -1,8 +1,17 @@
 import { useState } from 'preact/hooks';
+import {
+  currentPresence,
+  type DepartmentStrip,
+  departmentStrip,
+  type HeadsUp,
+  headsUp,
+  suggestColleague,
+} from '../cache/coordination';
 import type { SyncProgress } from '../cache/db';
-import type { DepartmentTouches, EngagementRow } from '../cache/queries';
+import type { DepartmentTouches, EngagementRow, PresenceView } from '../cache/queries';
 import type { Candidate, MentionEvidence, TabMatch, TabState } from '../platform/messaging';
 import { setSettings } from '../platform/settings';
+import type { Colleague } from '../protocol';
 import { openOptions } from '../ui/connection';
 import { type TabStateResult, useNow, useSettings, useTabState } from '../ui/hooks';
 import { CHANNEL_LABELS, describeKey, describeMatch } from '../ui/labels';
@@ -18,7 +27,7 @@ import { useSidebarFeed } from './feed-client';
  * Its data comes from the worker (see feed.ts): this frame may not open IndexedDB.
  */
 export function Sidebar() {
-  const settings = useSettings('serverUrl', 'token');
+  const settings = useSettings('serverUrl', 'token', 'sharePresence', 'coordinationWindowHours');
   const connected = settings && Boolean(settings.serverUrl && settings.token);
   const tab = useTabState();
   const matches = tab.loading ? [] : orderedMatches(tab.state);
@@ -44,6 +53,7 @@ export function Sidebar() {
         {connected && feed.snapshot && (
           <>
             <SyncStatus sync={feed.snapshot.sync ?? undefined} now={now} />
+            {settings.sharePresence === false && <PresenceOff />}
             {isFirstSync(feed.snapshot.sync) ? (
               <FirstSync rowsSoFar={feed.snapshot.sync?.rowsSoFar ?? 0} />
             ) : (
@@ -53,6 +63,7 @@ export function Sidebar() {
                 snapshot={feed.snapshot}
                 saveNote={feed.saveNote}
                 now={now}
+                windowHours={settings.coordinationWindowHours}
               />
             )}
           </>
@@ -82,6 +93,18 @@ function NotConnected() {
   );
 }
 
+/** The user turned off sharing their presence: colleagues do not see them on customers. */
+function PresenceOff() {
+  return (
+    <p class="notice small row presence-off">
+      <span class="grow">You are not sharing your presence</span>
+      <button type="button" class="small" onClick={openOptions}>
+        Change in options
+      </button>
+    </p>
+  );
+}
+
 function FirstSync({ rowsSoFar }: { rowsSoFar: number }) {
   return (
     <section class="card stack" aria-labelledby="first-sync" aria-busy="true">
@@ -102,12 +125,14 @@ function TabCustomers({
   snapshot,
   saveNote,
   now,
+  windowHours,
 }: {
   tab: TabStateResult;
   matches: TabMatch[];
   snapshot: SidebarSnapshot;
   saveNote: (draft: NoteDraft) => Promise<void>;
   now: Date;
+  windowHours: number;
 }) {
   if (tab.loading) return <p class="muted">Looking for customers on this page…</p>;
   const unmatched = tab.state?.unmatched ?? [];
@@ -115,6 +140,13 @@ function TabCustomers({
     return unmatched.length > 0 ? <NotInTouchbase unmatched={unmatched} /> : <NoCustomers />;
   }
   const views = new Map(snapshot.customers.map((view) => [view.customer.id, view]));
+  const context: CoordinationContext = {
+    me: snapshot.me,
+    presence: snapshot.presence,
+    windowHours,
+    saveNote,
+    now,
+  };
   const identified = matches.filter((match) => match.evidence !== 'mentioned');
   const mentioned = matches.filter((match) => match.evidence === 'mentioned');
   return (
@@ -123,17 +155,11 @@ function TabCustomers({
         const view = views.get(match.customerId);
         return (
           view && (
-            <CustomerPanel
-              key={match.customerId}
-              match={match}
-              view={view}
-              saveNote={saveNote}
-              now={now}
-            />
+            <CustomerPanel key={match.customerId} match={match} view={view} context={context} />
           )
         );
       })}
-      <MentionedOnPage mentioned={mentioned} views={views} saveNote={saveNote} now={now} />
+      <MentionedOnPage mentioned={mentioned} views={views} context={context} />
       {/* Customers the ledger knows first; the page's unknown addresses last. */}
       {identified.length > 0 ? (
         <AlsoOnPage unmatched={unmatched} />
@@ -166,13 +192,11 @@ function AlsoOnPage({ unmatched }: { unmatched: Candidate[] }) {
 function MentionedOnPage({
   mentioned,
   views,
-  saveNote,
-  now,
+  context,
 }: {
   mentioned: TabMatch[];
   views: Map<string, CustomerView>;
-  saveNote: (draft: NoteDraft) => Promise<void>;
-  now: Date;
+  context: CoordinationContext;
 }) {
   const shown = mentioned.flatMap((match) => {
     const view = views.get(match.customerId);
@@ -183,13 +207,7 @@ function MentionedOnPage({
     <section aria-labelledby="mentioned-on-page" class="stack">
       <h3 id="mentioned-on-page">Mentioned on this page</h3>
       {shown.map(({ view, mention }) => (
-        <MentionedCustomer
-          key={view.customer.id}
-          view={view}
-          mention={mention}
-          saveNote={saveNote}
-          now={now}
-        />
+        <MentionedCustomer key={view.customer.id} view={view} mention={mention} context={context} />
       ))}
     </section>
   );
@@ -199,13 +217,11 @@ function MentionedOnPage({
 function MentionedCustomer({
   view,
   mention,
-  saveNote,
-  now,
+  context,
 }: {
   view: CustomerView;
   mention: MentionEvidence;
-  saveNote: (draft: NoteDraft) => Promise<void>;
-  now: Date;
+  context: CoordinationContext;
 }) {
   const { customer, departments } = view;
   const glance =
@@ -220,7 +236,7 @@ function MentionedCustomer({
         <span class="line small muted">{describeMention(mention)}</span>
         <span class="line small muted">{glance}</span>
       </summary>
-      <CustomerDetails view={view} saveNote={saveNote} now={now} />
+      <CustomerDetails view={view} context={context} />
     </details>
   );
 }
@@ -266,17 +282,16 @@ function NotInTouchbase({ unmatched }: { unmatched: Candidate[] }) {
 function CustomerPanel({
   match,
   view,
-  saveNote,
-  now,
+  context,
 }: {
   match: TabMatch;
   view: CustomerView;
-  saveNote: (draft: NoteDraft) => Promise<void>;
-  now: Date;
+  context: CoordinationContext;
 }) {
   const { customer } = view;
   const headingId = `customer-${customer.id}`;
   const details = [customer.company, customer.tier].filter(Boolean).join(' · ');
+  const recentTouch = headsUp(view.recent, context.me, context.windowHours, context.now);
 
   return (
     <article class="card stack customer" aria-labelledby={headingId}>
@@ -288,26 +303,128 @@ function CustomerPanel({
           {match.focus && <span class="pill">on this page</span>}
         </p>
       </header>
-      <CustomerDetails view={view} saveNote={saveNote} now={now} />
+      {/* A status region from the start, so a screen reader announces a heads-up arriving. */}
+      <div class="heads-up-region" role="status">
+        {recentTouch && <HeadsUpBanner headsUp={recentTouch} now={context.now} />}
+      </div>
+      <CustomerDetails view={view} context={context} />
     </article>
   );
 }
 
-/** Who engaged with the customer, the latest engagements and the note form. */
-function CustomerDetails({
-  view,
-  saveNote,
-  now,
-}: {
-  view: CustomerView;
+/** What a card needs besides its customer: who the user is, who is on customers right now. */
+interface CoordinationContext {
+  me: Colleague | null;
+  /** every watched customer's; each card picks its own */
+  presence: PresenceView[];
+  /** settings.coordinationWindowHours */
+  windowHours: number;
   saveNote: (draft: NoteDraft) => Promise<void>;
   now: Date;
-}) {
+}
+
+/** 'Priya Patel (Support) replied to a ticket 3 hours ago — "Refund for order 1182"'. */
+function HeadsUpBanner({ headsUp, now }: { headsUp: HeadsUp; now: Date }) {
+  const { colleague, engagement, verb, detail, restricted } = headsUp;
+  return (
+    <p class="heads-up small">
+      <strong>{colleague.name}</strong> ({colleague.department}) {verb}{' '}
+      <time dateTime={engagement.occurredAt} title={exactTime(engagement.occurredAt)}>
+        {relativeTime(engagement.occurredAt, now)}
+      </time>
+      {detail && <> — “{detail}”</>}
+      {restricted && <span class="restricted"> — details restricted</span>}
+    </p>
+  );
+}
+
+/** How often presence lines are re-checked: a row past its expiry goes without a new snapshot. */
+const PRESENCE_TICK_MS = 5_000;
+
+const PRESENCE_TEXT = {
+  composing: 'is writing to this customer now',
+  viewing: 'is viewing this customer',
+} as const;
+
+/** Colleagues on this customer right now, writing before viewing. */
+function Presence({ rows }: { rows: PresenceView[] }) {
+  const now = useNow(PRESENCE_TICK_MS);
+  const current = currentPresence(rows, now);
+  return (
+    <ul class="list presence small" aria-live="polite" aria-label="Colleagues on this customer now">
+      {current.map((row) => (
+        <li key={row.colleagueId} class={`presence-${row.activity}`}>
+          {row.colleague ? `${row.colleague.name} (${row.colleague.department})` : 'A colleague'}{' '}
+          {PRESENCE_TEXT[row.activity]}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Which departments touched the customer lately, and whom to ask first. */
+function Coordination({ view, context }: { view: CustomerView; context: CoordinationContext }) {
+  const strip = departmentStrip(view.recent, context.now);
+  const suggestion = suggestColleague(view.recent, view.customer.name, context.me);
+  return (
+    <section class="coordination small" aria-label="Departments and whom to ask">
+      <Strip strip={strip} now={context.now} />
+      {suggestion && (
+        <p class="suggestion">
+          Ask <strong>{suggestion.colleague.name}</strong> ({suggestion.colleague.department}) first
+          — {suggestion.reason}{' '}
+          <time
+            dateTime={suggestion.engagement.occurredAt}
+            title={exactTime(suggestion.engagement.occurredAt)}
+          >
+            {relativeTime(suggestion.engagement.occurredAt, context.now)}
+          </time>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** One line per period: "30 days  Support 2 · Sales 1". */
+function Strip({ strip, now }: { strip: DepartmentStrip[]; now: Date }) {
+  return (
+    <dl class="strip">
+      {strip.map(({ days, departments }) => (
+        <div key={days} class="row">
+          <dt class="muted">{days} days</dt>
+          <dd class="grow">
+            {departments.length === 0 ? (
+              <span class="muted">no department</span>
+            ) : (
+              <ul class="chips">
+                {departments.map(({ department, touches, lastTouch }) => (
+                  <li
+                    key={department}
+                    class="pill"
+                    title={`${touches === 1 ? '1 touch' : `${touches} touches`}, the latest ${relativeTime(lastTouch, now)}`}
+                  >
+                    {department} <span class="count">{touches}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Who is on the customer now and who engaged lately, the latest engagements and the note form. */
+function CustomerDetails({ view, context }: { view: CustomerView; context: CoordinationContext }) {
   const [writing, setWriting] = useState(false);
   const { customer, departments, engagements } = view;
+  const { saveNote, now } = context;
+  const presence = context.presence.filter((row) => row.customerId === customer.id);
   return (
     <>
-      {/* Room for the coordination heads-up banner, presence and the department strip. */}
+      <Presence rows={presence} />
+      <Coordination view={view} context={context} />
       <section aria-label={`Colleagues who engaged in the last ${SUMMARY_DAYS} days`}>
         <h3>Colleagues · last {SUMMARY_DAYS} days</h3>
         <Departments departments={departments} now={now} />

@@ -3,8 +3,15 @@
  * snapshots of the watched customers and saves notes. When the worker stops (idle, update), the
  * port closes; the client reconnects (at once if the tab is visible, else when it is shown),
  * which starts the worker again, and re-sends what it watches.
+ *
+ * While the sidebar is shown (its tab visible, the sidebar not collapsed) it sends a heartbeat
+ * every PRESENCE.heartbeatMs, and one at once when that changes: the worker reports the user as
+ * viewing the tab's focus customers on each, and the port's traffic keeps the worker (and the
+ * live stream it holds for open sidebars) from going idle.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { getSettings, watchSettings } from '../platform/settings';
+import { PRESENCE } from '../protocol';
 import type { NoteDraft } from '../ui/notes';
 import {
   type FeedMessage,
@@ -21,15 +28,33 @@ export class FeedClient {
   private nextRequestId = 1;
   private readonly pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly heartbeatTimer: ReturnType<typeof setInterval>;
+  private readonly stopWatchingSettings: () => void;
+  /** settings.sidebarCollapsed; undefined until read (no heartbeat before we know) */
+  private collapsed: boolean | undefined;
   private closed = false;
 
   constructor(private readonly onSnapshot: (snapshot: SidebarSnapshot) => void) {
     this.connect();
+    this.heartbeatTimer = setInterval(() => {
+      if (this.shown()) this.heartbeat();
+    }, PRESENCE.heartbeatMs);
+    document.addEventListener('visibilitychange', this.heartbeat);
+    void getSettings('sidebarCollapsed').then(({ sidebarCollapsed }) => {
+      this.collapsed = sidebarCollapsed;
+      this.heartbeat();
+    });
+    this.stopWatchingSettings = watchSettings((changed) => {
+      if (changed.sidebarCollapsed === undefined) return;
+      this.collapsed = changed.sidebarCollapsed;
+      this.heartbeat();
+    });
   }
 
   watch(customerIds: string[]): void {
     this.watched = customerIds;
     this.send({ type: 'watch', customerIds });
+    this.heartbeat(); // the tab's customers changed: the worker reports the new focus at once
   }
 
   saveNote(draft: NoteDraft): Promise<void> {
@@ -46,9 +71,20 @@ export class FeedClient {
   close(): void {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeatTimer);
+    document.removeEventListener('visibilitychange', this.heartbeat);
+    this.stopWatchingSettings();
     this.port?.disconnect();
     this.port = undefined;
   }
+
+  private shown(): boolean {
+    return document.visibilityState === 'visible' && this.collapsed === false;
+  }
+
+  private readonly heartbeat = (): void => {
+    this.send({ type: 'heartbeat', shown: this.shown() });
+  };
 
   private connect(): void {
     let port: chrome.runtime.Port;
@@ -70,6 +106,7 @@ export class FeedClient {
       if (!this.closed) this.reconnectWhenVisible();
     });
     if (this.watched) this.send({ type: 'watch', customerIds: this.watched });
+    if (this.shown()) this.heartbeat();
   }
 
   /**

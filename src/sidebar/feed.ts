@@ -9,14 +9,18 @@
  * worker side; src/sidebar/feed-client.ts is the page side. No Preact here: the worker imports it.
  */
 import { liveQuery } from 'dexie';
-import type { CachedCustomer, PresenceRow, SyncProgress, TouchbaseDb } from '../cache/db';
+import type { CachedCustomer, SyncProgress, TouchbaseDb } from '../cache/db';
 import { saveNote } from '../cache/notes';
 import {
-  colleagueSummary,
+  byDepartment,
   customersByIds,
   type DepartmentTouches,
+  daysBefore,
   type EngagementRow,
   engagementsFor,
+  engagementsSince,
+  type PresenceView,
+  presenceWithColleagues,
 } from '../cache/queries';
 import type { Colleague } from '../protocol';
 import type { NoteDraft } from '../ui/notes';
@@ -31,6 +35,8 @@ export interface CustomerView {
   departments: DepartmentTouches[];
   /** the LATEST_ENGAGEMENTS newest engagements */
   engagements: EngagementRow[];
+  /** every engagement of the last SUMMARY_DAYS days, newest first (heads-up, strip, who to ask) */
+  recent: EngagementRow[];
 }
 
 export interface SidebarSnapshot {
@@ -39,13 +45,19 @@ export interface SidebarSnapshot {
   /** in the order asked; ids not in the cache are left out */
   customers: CustomerView[];
   /** other colleagues on these customers now (not expired when read; the sidebar re-checks) */
-  presence: PresenceRow[];
+  presence: PresenceView[];
 }
 
 /** sidebar → worker */
 export type FeedRequest =
   | { type: 'watch'; customerIds: string[] }
-  | { type: 'saveNote'; requestId: number; draft: NoteDraft };
+  | { type: 'saveNote'; requestId: number; draft: NoteDraft }
+  /**
+   * Every PRESENCE.heartbeatMs while the sidebar is shown (its tab visible, not collapsed), and at
+   * once when that changes (`shown: false` when hidden): the worker reports 'viewing' for the
+   * tab's focus customers on each, so no worker timer keeps presence alive.
+   */
+  | { type: 'heartbeat'; shown: boolean };
 
 /** worker → sidebar */
 export type FeedMessage =
@@ -65,16 +77,25 @@ export async function sidebarSnapshot(
     db.presence.where('customerId').anyOf(customerIds).toArray(),
   ]);
   const views = await Promise.all(
-    customers.map(async (customer) => ({
-      customer,
-      departments: await colleagueSummary(db, customer.id, SUMMARY_DAYS, now),
-      engagements: await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
-    })),
+    customers.map(async (customer) => {
+      const recent = await engagementsSince(db, customer.id, daysBefore(now, SUMMARY_DAYS));
+      return {
+        customer,
+        departments: byDepartment(recent),
+        engagements: await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
+        recent,
+      };
+    }),
   );
   const current = presence.filter(
     (row) => row.colleagueId !== me?.id && Date.parse(row.expiresAt) > now.getTime(),
   );
-  return { me: me ?? null, sync: sync ?? null, customers: views, presence: current };
+  return {
+    me: me ?? null,
+    sync: sync ?? null,
+    customers: views,
+    presence: await presenceWithColleagues(db, current),
+  };
 }
 
 export interface FeedDeps {
@@ -83,17 +104,28 @@ export interface FeedDeps {
   isOwnPage: (sender: chrome.runtime.MessageSender | undefined) => boolean;
   /** a note was saved: push it soon */
   onNoteSaved: () => void;
+  /** a feed opened or closed: how many are open now (the worker holds the live stream while any is) */
+  onOpenFeeds?: (open: number) => void;
+  /** a sidebar's heartbeat, or `shown: false` when it went away; tabId is the sidebar's tab */
+  onSidebarShown?: (tabId: number, shown: boolean) => void;
 }
 
 /** Registers the worker's side of the feed. Call at the worker's top level. */
 export function serveSidebarFeeds(deps: FeedDeps): void {
+  const open = new Set<chrome.runtime.Port>();
   chrome.runtime.onConnect.addListener((port) => {
     if (port.name !== SIDEBAR_FEED_PORT) return;
     if (!deps.isOwnPage(port.sender)) {
       port.disconnect();
       return;
     }
+    open.add(port);
+    port.onDisconnect.addListener(() => {
+      open.delete(port);
+      deps.onOpenFeeds?.(open.size);
+    });
     serveFeed(port, deps);
+    deps.onOpenFeeds?.(open.size);
   });
 }
 
@@ -114,8 +146,11 @@ export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): void {
     }
   };
 
+  const tabId = port.sender?.tab?.id;
   port.onMessage.addListener((request: FeedRequest) => {
-    if (request.type === 'watch') {
+    if (request.type === 'heartbeat') {
+      if (tabId !== undefined) deps.onSidebarShown?.(tabId, request.shown === true);
+    } else if (request.type === 'watch') {
       subscription?.unsubscribe();
       const ids = request.customerIds.filter((id) => typeof id === 'string').slice(0, 50);
       subscription = liveQuery(() => sidebarSnapshot(deps.db, ids)).subscribe({
@@ -134,7 +169,10 @@ export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): void {
       );
     }
   });
-  port.onDisconnect.addListener(close);
+  port.onDisconnect.addListener(() => {
+    close();
+    if (tabId !== undefined) deps.onSidebarShown?.(tabId, false);
+  });
 }
 
 async function saveDraft(deps: FeedDeps, draft: NoteDraft): Promise<void> {

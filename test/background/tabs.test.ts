@@ -11,6 +11,9 @@ import { type CandidateReport, sendMessage, type TabState } from '../../src/plat
 
 const session = new Map<string, unknown>();
 const badges = new Map<number, string>();
+const badgeColours = new Map<number, string>();
+const titles = new Map<number, string>();
+const settings = { coordinationWindowHours: 48 };
 
 vi.mock('../../src/platform/browser', () => ({
   browser: {
@@ -34,9 +37,18 @@ vi.mock('../../src/platform/browser', () => ({
       setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => {
         badges.set(tabId, text);
       },
+      setBadgeBackgroundColor: async ({ tabId, color }: { tabId: number; color: string }) => {
+        badgeColours.set(tabId, color);
+      },
+      setTitle: async ({ tabId, title }: { tabId: number; title: string }) => {
+        titles.set(tabId, title);
+      },
     },
+    runtime: { getManifest: () => ({ action: { default_title: 'Touchbase — quick note' } }) },
   },
 }));
+
+vi.mock('../../src/platform/settings', () => ({ getSettings: async () => ({ ...settings }) }));
 
 vi.mock('../../src/platform/messaging', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/platform/messaging')>()),
@@ -44,9 +56,15 @@ vi.mock('../../src/platform/messaging', async (importOriginal) => ({
 }));
 const send = vi.mocked(sendMessage);
 
-const { forgetAllTabs, forgetTab, reResolveAllTabs, tabState, updateTab } = await import(
-  '../../src/background/tabs'
-);
+const {
+  BADGE_COLOURS,
+  forgetAllTabs,
+  forgetTab,
+  refreshBadges,
+  reResolveAllTabs,
+  tabState,
+  updateTab,
+} = await import('../../src/background/tabs');
 
 let db: TouchbaseDb;
 
@@ -70,6 +88,9 @@ async function addCustomer(id: string, name: string, email: string) {
 beforeEach(async () => {
   session.clear();
   badges.clear();
+  badgeColours.clear();
+  titles.clear();
+  settings.coordinationWindowHours = 48;
   send.mockClear();
   db = new TouchbaseDb(`tabs-${crypto.randomUUID()}`);
   await addCustomer('jane', 'Jane Doe', 'jane@acme.example');
@@ -234,5 +255,67 @@ describe('customers mentioned in the page text', () => {
       ['reportAgain', 3],
       ['reportAgain', 4],
     ]);
+  });
+});
+
+describe('the badge colour: a heads-up on a recent touch by another colleague', () => {
+  const HOUR = 60 * 60 * 1000;
+  const ME = { id: 'me', name: 'Me Myself', email: 'me@ours.test', department: 'Sales' };
+  const PRIYA = { id: 'priya', name: 'Priya Patel', email: 'p@ours.test', department: 'Support' };
+  const touch = (id: string, colleagueId: string, hoursAgo: number, customerId = 'jane') => ({
+    id,
+    customerId,
+    colleagueId,
+    channel: 'ticket' as const,
+    direction: 'outbound' as const,
+    occurredAt: new Date(Date.now() - hoursAgo * HOUR).toISOString(),
+    summary: 'Refund for order 1182',
+    source: 'helpdesk',
+    visibility: 'team' as const,
+  });
+
+  beforeEach(async () => {
+    await db.colleagues.bulkPut([ME, PRIYA]);
+    await db.setMeta('me', ME);
+  });
+
+  it('is amber, with a title saying why, when another colleague touched a customer lately', async () => {
+    await db.engagements.put(touch('t1', 'priya', 3));
+    await updateTab(db, 7, gmail(['jane@acme.example']));
+    expect(badges.get(7)).toBe('1');
+    expect(badgeColours.get(7)).toBe(BADGE_COLOURS.headsUp);
+    expect(titles.get(7)).toBe(
+      'Touchbase — heads-up on Jane Doe: Priya Patel (Support) replied to a ticket in the last 48 hours',
+    );
+    // The title is for whoever looks at the screen: no summary in it.
+    expect(titles.get(7)).not.toContain('Refund');
+  });
+
+  it("stays blue for the user's own touches and for touches outside the window", async () => {
+    await db.engagements.bulkPut([touch('mine', 'me', 1), touch('old', 'priya', 49)]);
+    await updateTab(db, 7, gmail(['jane@acme.example']));
+    expect(badgeColours.get(7)).toBe(BADGE_COLOURS.normal);
+    expect(titles.get(7)).toBe('Touchbase — quick note');
+  });
+
+  it('turns amber when the touch arrives with a sync, and follows the window setting', async () => {
+    await updateTab(db, 7, gmail(['jane@acme.example']));
+    expect(badgeColours.get(7)).toBe(BADGE_COLOURS.normal);
+
+    await db.engagements.put(touch('t1', 'priya', 30));
+    await reResolveAllTabs(db);
+    expect(badgeColours.get(7)).toBe(BADGE_COLOURS.headsUp);
+
+    settings.coordinationWindowHours = 24;
+    await refreshBadges(db);
+    expect(badgeColours.get(7)).toBe(BADGE_COLOURS.normal);
+    expect(badges.get(7)).toBe('1');
+  });
+
+  it('names the customer with the heads-up among several on the tab', async () => {
+    await addCustomer('omar', 'Omar Haddad', 'omar@globex.example');
+    await db.engagements.bulkPut([touch('a', 'priya', 60, 'jane'), touch('b', 'priya', 2, 'omar')]);
+    await updateTab(db, 7, gmail(['jane@acme.example', 'omar@globex.example']));
+    expect(titles.get(7)).toContain('heads-up on Omar Haddad');
   });
 });

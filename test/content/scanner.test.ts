@@ -196,3 +196,75 @@ describe('mention text', () => {
     expect(generic.texts().map((text) => text?.includes('Jane Doe'))).toEqual([false, true, false]);
   });
 });
+
+describe('composing', () => {
+  function scannerWriting(composingTo?: SiteAdapter['composingTo']) {
+    const reports: CandidateReport[] = [];
+    let enabled = true;
+    const scanner = createScanner({
+      adapter: { ...linkedin, composingTo },
+      doc: document,
+      location: { href: 'https://www.linkedin.com/in/jane-doe-4a1b2c3/' },
+      isEnabled: () => enabled,
+      onChange: (report) => reports.push(report),
+    });
+    return {
+      scanner,
+      reports,
+      composing: () => reports.map((report) => report.composing),
+      disable: () => {
+        enabled = false;
+      },
+    };
+  }
+
+  test('sent with the first report, then only when it changes, as sorted unique keys', () => {
+    let writingTo: string[] = [];
+    const { scanner, reports, composing } = scannerWriting(() => writingTo);
+    scanner.scan();
+    writingTo = ['linkedin:omar', 'linkedin:jane-doe-4a1b2c3', 'linkedin:omar'];
+    scanner.scan();
+    scanner.scan();
+    writingTo = [];
+    scanner.scan();
+    expect(composing()).toEqual([[], ['linkedin:jane-doe-4a1b2c3', 'linkedin:omar'], []]);
+    // A change of composing alone reports the same candidates again, without the text.
+    expect(reports[1]?.candidates).toEqual(reports[0]?.candidates);
+    expect(reports[1]).not.toHaveProperty('mentionText');
+  });
+
+  test('a change of candidates alone leaves composing out; forget() sends it again', () => {
+    const { scanner, reports, composing } = scannerWriting(() => ['linkedin:omar']);
+    scanner.scan();
+    document.body.innerHTML = '<main><h1>Jane Doe</h1></main>'; // adds a weak name candidate
+    scanner.scan();
+    scanner.forget();
+    scanner.scan();
+    expect(reports).toHaveLength(3);
+    expect(composing()).toEqual([['linkedin:omar'], undefined, ['linkedin:omar']]);
+  });
+
+  test('a switched-off site, or an adapter that throws, writes to nobody', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    let broken = false;
+    const { scanner, composing, disable } = scannerWriting(() => {
+      if (broken) throw new Error('markup changed');
+      return ['linkedin:omar'];
+    });
+    scanner.scan();
+    broken = true;
+    scanner.scan();
+    broken = false;
+    scanner.scan();
+    disable();
+    scanner.scan();
+    expect(composing()).toEqual([['linkedin:omar'], [], ['linkedin:omar'], []]);
+    warn.mockRestore();
+  });
+
+  test('an adapter that does not detect writing never sends it', () => {
+    const { scanner, reports } = scannerWriting(undefined);
+    scanner.scan();
+    expect(reports[0]).not.toHaveProperty('composing');
+  });
+});

@@ -2,7 +2,8 @@
  * startTestServer(): the real API as a child process (`node bin/touchbase.js serve --port 0`) on a
  * fresh temporary SQLite file, or on a fresh PostgreSQL database of the run's throwaway cluster
  * (see pg-global-setup.ts). Users are added straight into its database, which is fast and is
- * exactly what `touchbase users add` does.
+ * exactly what `touchbase users add` does. `sameDatabaseAs` starts another API process on an
+ * existing server's database, as several API nodes behind a load balancer share one PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,6 +45,8 @@ export interface TestServerOptions {
   database?: TestDatabase;
   /** extra environment for the server process (e.g. TOUCHBASE_RATE_LIMIT) */
   env?: Record<string, string>;
+  /** another process on this server's database (and its admin); `database` is ignored */
+  sameDatabaseAs?: TestServer;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,12 +71,14 @@ export async function postgresUrl(): Promise<string> {
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = options.database ?? 'sqlite';
-  const dir = mkdtempSync(join(tmpdir(), 'touchbase-server-'));
-  tempDirs.add(dir);
+  const shared = options.sameDatabaseAs;
+  const database = shared?.database ?? options.database ?? 'sqlite';
   let dbFile: string | undefined;
   let databaseUrl: string | undefined;
-  if (database === 'postgres') {
+  if (shared) {
+    dbFile = shared.dbFile;
+    databaseUrl = shared.databaseUrl;
+  } else if (database === 'postgres') {
     const base = await postgresUrl();
     if (!base)
       throw new Error(
@@ -81,6 +86,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       );
     databaseUrl = await createDatabase(base);
   } else {
+    const dir = mkdtempSync(join(tmpdir(), 'touchbase-server-'));
+    tempDirs.add(dir);
     dbFile = join(dir, 'touchbase.sqlite');
   }
 
@@ -92,12 +99,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
     return store;
   };
-  const admin = await addUser(await openedStore(), {
-    name: 'Test Admin',
-    email: 'admin@touchbase.test',
-    department: 'Operations',
-    role: 'admin',
-  });
+  const adminToken =
+    shared?.adminToken ??
+    (
+      await addUser(await openedStore(), {
+        name: 'Test Admin',
+        email: 'admin@touchbase.test',
+        department: 'Operations',
+        role: 'admin',
+      })
+    ).token;
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -171,7 +182,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return url;
     },
     database,
-    adminToken: admin.token,
+    adminToken,
     dbFile,
     databaseUrl,
     async addUser(user) {

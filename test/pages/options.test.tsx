@@ -148,3 +148,41 @@ test('no site enabled yet: how to add one; name matching on them is off until tu
   names.click();
   await waitFor(() => expect(fake.local.get('genericMentions')).toBe(true));
 });
+
+test('coordination: the heads-up window is saved when valid and explained when not', async () => {
+  const root = render();
+  const hours = await waitFor(() => byLabel(root, 'Coordination window (hours)'));
+  expect(hours.value).toBe('48');
+  expect(hours).toMatchObject({ type: 'number', min: '1', max: '720' });
+
+  type(hours, '72');
+  await waitFor(() => expect(fake.local.get('coordinationWindowHours')).toBe(72));
+  expect(root.querySelector('[role="alert"]')).toBeNull();
+
+  for (const bad of ['0', '721', '4.5', '']) {
+    type(hours, bad);
+    await waitFor(() =>
+      expect(root.querySelector('[role="alert"]')?.textContent).toBe(
+        'Enter a whole number of hours from 1 to 720 (30 days).',
+      ),
+    );
+    expect(hours.getAttribute('aria-invalid')).toBe('true');
+    expect(fake.local.get('coordinationWindowHours')).toBe(72);
+  }
+
+  type(hours, '24');
+  await waitFor(() => expect(fake.local.get('coordinationWindowHours')).toBe(24));
+  expect(root.querySelector('[role="alert"]')).toBeNull();
+});
+
+test('coordination: presence sharing is on by default, says what is shared, and turns off', async () => {
+  const root = render();
+  const share = await waitFor(() => byLabel(root, 'Share my presence'));
+  expect(share.checked).toBe(true);
+  const hint = root.ownerDocument.getElementById(share.getAttribute('aria-describedby') ?? '');
+  expect(hint?.textContent).toContain(
+    'Only the customer and the activity are sent, never page text.',
+  );
+  share.click();
+  await waitFor(() => expect(fake.local.get('sharePresence')).toBe(false));
+});

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { db, type SyncProgress } from '../../src/cache/db';
+import { db, type PresenceRow, type SyncProgress } from '../../src/cache/db';
 import { sendMessage, type TabState } from '../../src/platform/messaging';
 import { SIDEBAR_FEED_PORT, serveSidebarFeeds } from '../../src/sidebar/feed';
 import { Sidebar } from '../../src/sidebar/Sidebar';
@@ -380,5 +380,181 @@ describe('the feed from the worker', () => {
     port.postMessage({ type: 'watch', customerIds: [JANE.id] });
     await waitFor(() => expect(closed).toBe(true));
     expect(received).toEqual([]);
+  });
+});
+
+describe('coordination', () => {
+  const janeOnTab = () =>
+    tabState({
+      matches: [
+        { customerId: JANE.id, keys: ['email:jane@acme.com'], evidence: 'exact', focus: true },
+      ],
+    });
+  const HOUR_IN_DAYS = 1 / 24;
+  const banner = (root: HTMLElement) => root.querySelector('article.customer .heads-up');
+
+  test('a heads-up banner on a touch by another colleague within the window', async () => {
+    await db().engagements.put(
+      engagement(JANE.id, 'col-priya', 3 * HOUR_IN_DAYS, {
+        channel: 'ticket',
+        summary: 'Where is my refund?',
+      }),
+    );
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitFor(() => expect(banner(root)).not.toBeNull());
+    expect(banner(root)?.textContent).toBe(
+      'Priya Patel (Support) replied to a ticket 3 hours ago — “Where is my refund?”',
+    );
+    // At the top of the card, right under the customer's name, in a status region.
+    const region = banner(root)?.parentElement;
+    expect(region?.getAttribute('role')).toBe('status');
+    expect(region?.previousElementSibling?.localName).toBe('header');
+  });
+
+  test('a restricted touch says so instead of its summary', async () => {
+    await db().engagements.put(
+      engagement(JANE.id, 'col-finn', HOUR_IN_DAYS, {
+        channel: 'call',
+        summary: null,
+        visibility: 'restricted',
+      }),
+    );
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitFor(() =>
+      expect(banner(root)?.textContent).toBe(
+        'Finn Fischer (Finance) had a call 1 hour ago — details restricted',
+      ),
+    );
+  });
+
+  test("no banner for the user's own touches or older ones; the window comes from settings", async () => {
+    // The user (Sam) touched Jane an hour ago; Priya's ticket is 2 days old (outside 48 h).
+    await db().engagements.put(engagement(JANE.id, 'col-sam', HOUR_IN_DAYS, { summary: 'Mine' }));
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitForText(root, 'Mine');
+    expect(banner(root)).toBeNull();
+
+    await fake.set('local', { coordinationWindowHours: 72 });
+    await waitFor(() =>
+      expect(banner(root)?.textContent).toBe(
+        'Priya Patel (Support) replied to a ticket 2 days ago — “Refund for order 1182”',
+      ),
+    );
+  });
+
+  test('the department strip of 30 and 90 days and whom to ask first', async () => {
+    await connect();
+    answerTabState(janeOnTab());
+    const root = render();
+    await waitFor(() => expect(root.querySelectorAll('.strip > div')).toHaveLength(2));
+    const periods = [...root.querySelectorAll('.strip > div')].map((period) => [
+      period.querySelector('dt')?.textContent,
+      [...period.querySelectorAll('li')].map((chip) => chip.textContent),
+    ]);
+    // Sofia's meeting was 30 days ago when the seed was written: just outside 30 days now.
+    expect(periods).toEqual([
+      ['30 days', ['Support 2', 'Sales 1']],
+      ['90 days', ['Support 2', 'Sales 2', 'Finance 1']],
+    ]);
+    // Sam (the user) had the latest call; the suggestion is someone else.
+    expect(root.querySelector('.suggestion')?.textContent).toMatch(
+      /^Ask Sofia Silva \(Sales\) first — met Jane Doe /,
+    );
+  });
+
+  test('a customer nobody else answered: no suggestion, and the strip says none', async () => {
+    await connect();
+    answerTabState(
+      tabState({
+        matches: [
+          { customerId: ZOE.id, keys: ['email:zoe@globex.test'], evidence: 'exact', focus: true },
+        ],
+      }),
+    );
+    const root = render();
+    await waitFor(() => expect(root.querySelectorAll('.strip > div')).toHaveLength(2));
+    expect(root.querySelector('.strip')?.textContent).toBe(
+      '30 daysno department90 daysno department',
+    );
+    expect(root.querySelector('.suggestion')).toBeNull();
+  });
+
+  describe('presence', () => {
+    const presence = (
+      colleagueId: string,
+      activity: PresenceRow['activity'],
+      expiresInMs: number,
+      customerId = JANE.id,
+    ): PresenceRow => ({
+      colleagueId,
+      customerId,
+      activity,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+    });
+    const lines = (root: HTMLElement) =>
+      [...root.querySelectorAll('.presence li')].map((line) => line.textContent);
+
+    afterEach(() => vi.useRealTimers());
+
+    test('lines appear live, writing first, and go when they expire without a new snapshot', async () => {
+      // Only the clock and intervals are fake: the cache and the port still run on real timers.
+      vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'], now: Date.now() });
+      await connect();
+      answerTabState(janeOnTab());
+      const root = render();
+      await waitForText(root, 'Jane Doe');
+      expect(lines(root)).toEqual([]);
+
+      await db().presence.bulkPut([
+        presence('col-finn', 'viewing', 10_000),
+        presence('col-priya', 'composing', 30_000),
+        presence('col-unknown', 'viewing', 30_000),
+        presence('col-sam', 'viewing', 30_000), // the user's own: never shown
+        presence('col-priya', 'viewing', 30_000, JANET.id), // another customer
+      ]);
+      await waitFor(() =>
+        expect(lines(root)).toEqual([
+          'Priya Patel (Support) is writing to this customer now',
+          'Finn Fischer (Finance) is viewing this customer',
+          'A colleague is viewing this customer',
+        ]),
+      );
+      expect(root.querySelector('.presence')?.getAttribute('aria-live')).toBe('polite');
+
+      vi.advanceTimersByTime(10_000);
+      await waitFor(() =>
+        expect(lines(root)).toEqual([
+          'Priya Patel (Support) is writing to this customer now',
+          'A colleague is viewing this customer',
+        ]),
+      );
+      vi.advanceTimersByTime(20_000);
+      await waitFor(() => expect(lines(root)).toEqual([]));
+    });
+
+    test('when the user does not share their presence, the sidebar says so and links to options', async () => {
+      await connect();
+      answerTabState(janeOnTab());
+      const root = render();
+      await waitForText(root, 'Jane Doe');
+      expect(root.textContent).not.toContain('You are not sharing your presence');
+
+      await fake.set('local', { sharePresence: false });
+      await waitForText(root, 'You are not sharing your presence');
+      button(root, 'Change in options').click();
+      expect(fake.openOptionsPage).toHaveBeenCalledOnce();
+      // Others' presence still shows.
+      await db().presence.put(presence('col-priya', 'viewing', 30_000));
+      await waitFor(() =>
+        expect(lines(root)).toEqual(['Priya Patel (Support) is viewing this customer']),
+      );
+    });
   });
 });

@@ -200,6 +200,8 @@ describe.each(DATABASES)('API basics on %s', (database) => {
           '/v1/sync/push',
           '/v1/customers',
           '/v1/engagements',
+          '/v1/presence',
+          '/v1/live',
         ]),
       );
       const engagement = reply.body.components.schemas.EngagementsIngestRequest;

@@ -1,6 +1,7 @@
 import { emailKeys, normaliseEmail } from '../../identity/keys';
 import type { Candidate } from '../../platform/messaging';
 import { mergeCandidates } from '../candidates';
+import { hasFocus, hasText } from '../compose';
 import type { SiteAdapter } from './types';
 
 /**
@@ -42,9 +43,15 @@ function ownAddress(doc: Document): string | null {
   return found ? normaliseEmail(found[found.length - 1] ?? '') : null;
 }
 
-/** The participant's keys, or [] when it is not an address or is the signed-in user. */
+/**
+ * The participant's keys, or [] when it is not an address or is the signed-in user. A compose
+ * window's recipient chips carry the address in `email` or, in the newer chips, in
+ * `data-hovercard-id`.
+ */
 function participantKeys(participant: Element, own: string | null): string[] {
-  const keys = emailKeys(participant.getAttribute('email') ?? '').map((key) => key.value);
+  const address =
+    participant.getAttribute('email') ?? participant.getAttribute('data-hovercard-id') ?? '';
+  const keys = emailKeys(address).map((key) => key.value);
   return own && keys.includes(own) ? [] : keys;
 }
 
@@ -91,6 +98,40 @@ function listCandidates(doc: Document, own: string | null, outgoing: boolean): C
       candidates.push({ key: `email:${email}`, strength: 'strong', role });
   }
   return candidates;
+}
+
+/** Gmail's message editor, in a compose window and in a reply box under a thread. */
+const COMPOSE_EDITOR = '[g_editable="true"]';
+/** Every compose form has its subject field (hidden in a reply box). */
+const COMPOSE_SUBJECT = 'input[name="subjectbox"]';
+
+/**
+ * A message editor's compose window: its nearest ancestor that holds the subject field too, below
+ * the page's main area (which holds the thread's participants) and no further out than a dialog.
+ */
+function composeWindow(editor: Element): Element | null {
+  for (let scope = editor.parentElement; scope; scope = scope.parentElement) {
+    if (scope.matches('[role="main"], body')) return null;
+    if (scope.querySelector(COMPOSE_SUBJECT)) return scope;
+    if (scope.matches('[role="dialog"]')) return null;
+  }
+  return null;
+}
+
+/**
+ * The recipients of the compose windows the user is writing in (a new message's dialog, a reply
+ * or forward box under a thread): those with the focus in them or a message that is not empty.
+ */
+function composeRecipients(doc: Document, own: string | null): string[] {
+  const keys: string[] = [];
+  for (const editor of doc.querySelectorAll(COMPOSE_EDITOR)) {
+    const compose = composeWindow(editor);
+    if (!compose || !(hasText(editor) || hasFocus(doc, compose))) continue;
+    for (const recipient of compose.querySelectorAll('[email], [data-hovercard-id]')) {
+      for (const email of participantKeys(recipient, own)) keys.push(`email:${email}`);
+    }
+  }
+  return keys;
 }
 
 export const gmail: SiteAdapter = {
@@ -145,5 +186,10 @@ export const gmail: SiteAdapter = {
         ? threadCandidates(doc, own)
         : listCandidates(doc, own, current.outgoing),
     );
+  },
+  composingTo(doc, url) {
+    // Any mail page: a compose window opens over lists, threads and a bare `?compose=new`.
+    if (url.hostname !== 'mail.google.com' || !MAIL_PATH.test(url.pathname)) return [];
+    return composeRecipients(doc, ownAddress(doc));
   },
 };

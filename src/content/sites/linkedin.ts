@@ -1,6 +1,7 @@
 import { normaliseIdentity } from '../../identity/keys';
 import type { Candidate } from '../../platform/messaging';
 import { mergeCandidates } from '../candidates';
+import { hasText } from '../compose';
 import type { SiteAdapter } from './types';
 
 /**
@@ -42,6 +43,9 @@ const TEXT = [
   '.comments-comment-item__main-content',
   '.msg-s-event-listitem__body',
 ].join(', ');
+
+/** A chat overlay (a conversation opened over any page). */
+const OVERLAY = '.msg-overlay-conversation-bubble';
 
 /** Links in LinkedIn's own chrome: the global nav and its "Me" menu (outside the page's `main`). */
 const CHROME_LINKS = '#global-nav a[href], [role="banner"] a[href], header a[href]';
@@ -89,11 +93,14 @@ function linkedKey(link: Element, base: URL): string | null {
   return companySlug ? `linkedin-company:${companySlug}` : null;
 }
 
-/** The signed-in member: the profile the global nav's "Me" menu links to. */
+/**
+ * The signed-in member: the profile the global nav's "Me" menu links to. A chat overlay's title
+ * bar is a `header` too, naming the other side.
+ */
 function signedInKeys(doc: Document, base: URL): Set<string> {
   const own = new Set<string>();
   for (const link of doc.querySelectorAll(CHROME_LINKS)) {
-    if (link.closest('main')) continue;
+    if (link.closest(`main, ${OVERLAY}`)) continue;
     const key = linkedKey(link, base);
     if (key?.startsWith('linkedin:')) own.add(key);
   }
@@ -171,6 +178,38 @@ function candidatesOn(
     case 'thread':
       return threadParticipants(doc, url);
   }
+}
+
+/** The message box, in a messaging thread and in the chat overlays (BEM names, as above). */
+const MESSAGE_BOX = '.msg-form__contenteditable';
+
+/**
+ * Whom the user is writing a message to. A messaging thread's box: the other side of a one-to-one
+ * thread. A chat overlay's box (on any page: "Message" on a profile opens one): the member its
+ * header links to, or, on a profile page when it links nobody, that profile. Only a box that is
+ * not empty counts: the thread's box takes the focus as soon as the thread opens.
+ */
+function messageRecipients(doc: Document, url: URL, page: Page | null): string[] {
+  const own = signedInKeys(doc, url);
+  const keys = new Set<string>();
+  const threadBox = page?.kind === 'thread' ? doc.querySelector(`main ${MESSAGE_BOX}`) : null;
+  if (threadBox && hasText(threadBox)) {
+    for (const candidate of threadParticipants(doc, url)) {
+      if (candidate.focus && !own.has(candidate.key)) keys.add(candidate.key);
+    }
+  }
+  for (const overlay of doc.querySelectorAll(OVERLAY)) {
+    const box = overlay.querySelector(MESSAGE_BOX);
+    if (!box || !hasText(box)) continue;
+    const named = new Set<string>();
+    for (const link of overlay.querySelectorAll('.msg-overlay-bubble-header a[href]')) {
+      const key = linkedKey(link, url);
+      if (key?.startsWith('linkedin:') && !own.has(key)) named.add(key);
+    }
+    if (named.size === 1) for (const key of named) keys.add(key);
+    else if (named.size === 0 && page?.kind === 'profile') keys.add(`linkedin:${page.slug}`);
+  }
+  return [...keys];
 }
 
 export const linkedin: SiteAdapter = {
@@ -266,4 +305,6 @@ export const linkedin: SiteAdapter = {
       candidatesOn(doc, url, page).filter((candidate) => !own.has(candidate.key)),
     );
   },
+  composingTo: (doc, url) =>
+    HOST.test(url.hostname) ? messageRecipients(doc, url, pageOf(url)) : [],
 };

@@ -1,6 +1,7 @@
 import { emailKeys, normaliseEmail } from '../../identity/keys';
 import type { Candidate } from '../../platform/messaging';
 import { mergeCandidates } from '../candidates';
+import { hasFocus, hasText } from '../compose';
 import type { SiteAdapter } from './types';
 
 /**
@@ -79,6 +80,12 @@ function addressKeys(raw: string, own: string[]): string[] {
   return keys.some((key) => own.includes(key)) ? [] : keys;
 }
 
+/** A persona reads "Name<address>" (just the name for the user). */
+function personaKeys(persona: Element, own: string[]): string[] {
+  const text = persona.textContent ?? '';
+  return addressKeys(/<([^<>]+)>/.exec(text)?.[1] ?? text, own);
+}
+
 /**
  * The open conversation's participants. Outlook shows the newest message on top unless the
  * user changed that setting (which the page does not expose), so the focus is the first sender
@@ -96,8 +103,7 @@ function readingPaneCandidates(doc: Document, own: string[]): Candidate[] {
     // A persona outside the recipient wells is a sender: it starts the next (older) message.
     const recipient = persona.closest(RECIPIENT_WELL) !== null;
     if (!recipient) messages++;
-    const text = persona.textContent ?? '';
-    const keys = addressKeys(/<([^<>]+)>/.exec(text)?.[1] ?? text, own);
+    const keys = personaKeys(persona, own);
     if (keys.length === 0) continue;
     if (!recipient) newestSender ??= keys;
     else if (messages <= 1) newestRecipient ??= keys; // still in the newest message
@@ -120,6 +126,44 @@ function listCandidates(doc: Document, own: string[], outgoing: boolean): Candid
       candidates.push({ key: `email:${email}`, strength: 'strong', role });
   }
   return candidates;
+}
+
+const EDITOR = '[contenteditable="true"]';
+const PERSONA = '[data-lpc-hover-target-id]';
+
+/**
+ * A recipient well's compose form (a new message, an inline reply): its nearest ancestor holding
+ * an editor that is not a well (the message body), with that body.
+ */
+function composeForm(well: Element, doc: Document): { form: Element; body: Element } | null {
+  for (let form = well.parentElement; form && form !== doc.body; form = form.parentElement) {
+    for (const editor of form.querySelectorAll(EDITOR)) {
+      if (!editor.querySelector(PERSONA)) return { form, body: editor };
+    }
+  }
+  return null;
+}
+
+/**
+ * The recipients of the compose forms the user is writing in: the personas in editable recipient
+ * wells (To, Cc, Bcc hold them as the user adds people), in forms with the focus in them or a
+ * message body that is not empty.
+ */
+function composeRecipients(doc: Document, own: string[]): string[] {
+  const keys: string[] = [];
+  const wells = new Set<Element>();
+  for (const persona of doc.querySelectorAll(`${EDITOR} ${PERSONA}`)) {
+    const well = persona.closest(EDITOR);
+    if (well) wells.add(well);
+  }
+  for (const well of wells) {
+    const compose = composeForm(well, doc);
+    if (!compose || !(hasText(compose.body) || hasFocus(doc, compose.form))) continue;
+    for (const persona of well.querySelectorAll(PERSONA)) {
+      for (const email of personaKeys(persona, own)) keys.push(`email:${email}`);
+    }
+  }
+  return keys;
 }
 
 export const outlook: SiteAdapter = {
@@ -172,5 +216,10 @@ export const outlook: SiteAdapter = {
         ? readingPaneCandidates(doc, own)
         : listCandidates(doc, own, current.view.outgoing),
     );
+  },
+  composingTo(doc, url) {
+    // Any page of the mail hosts: the pop-out compose window (`/mail/deeplink/compose`) too.
+    if (!HOSTS.has(url.hostname)) return [];
+    return composeRecipients(doc, ownAddresses(doc, page(url)?.mailbox ?? null));
   },
 };

@@ -34,4 +34,11 @@ export interface SiteAdapter {
    * browser. '' when the site has no such text.
    */
   readonly mentionSelector: string;
+  /**
+   * Identity keys of the people the user is writing to right now (an open compose window's
+   * recipients, a non-empty reply box under a profile's post): the worker reports "composing"
+   * for their customers. Only keys: what the user writes is never read beyond "is it empty".
+   * Absent on sites where Touchbase does not detect writing.
+   */
+  composingTo?(doc: Document, url: URL): string[];
 }

@@ -1,6 +1,7 @@
 import { normaliseIdentity } from '../../identity/keys';
 import type { Candidate } from '../../platform/messaging';
 import { mergeCandidates } from '../candidates';
+import { hasFocus, hasText } from '../compose';
 import type { SiteAdapter } from './types';
 
 /**
@@ -130,6 +131,19 @@ export const x: SiteAdapter = {
   ],
   runsOn: (hostname) => HOST.test(hostname),
   mentionSelector: '[data-testid="tweetText"]',
+  /**
+   * On a profile or a post, the post box (`tweetTextarea_0`: the reply box under the post) with
+   * the focus in it or text in it: the user writes to the page's person. A timeline's box posts
+   * to everyone, and the composer opened from anywhere has its own route (ignored).
+   */
+  composingTo(doc, url) {
+    const page = pageOf(url);
+    if (!page || page.kind === 'timeline' || page.handle === signedInHandle(doc, url)) return [];
+    for (const box of doc.querySelectorAll('[data-testid="tweetTextarea_0"]')) {
+      if (hasText(box) || hasFocus(doc, box)) return [`x:${page.handle}`];
+    }
+    return [];
+  },
   detect: (url) => pageOf(url) !== null,
   extract(doc, url) {
     const page = pageOf(url);

@@ -37,4 +37,11 @@ export const expected: Record<string, Candidate[]> = {
     { key: 'email:anna.schmidt@acme.de', strength: 'strong', role: 'from' },
     { key: 'email:jane.doe+events@acme.com', strength: 'strong', role: 'from' },
   ],
+  // A new message window over the inbox: the list is read as usual; the window's recipients are
+  // not the page's candidates (composingTo reports them once the user writes).
+  '2026-12-02-compose-to-customer.html': [
+    { key: 'email:omar+renewals@globex.com', strength: 'strong', role: 'from' },
+    { key: 'email:omar@globex.com', strength: 'strong', role: 'from' },
+    { key: 'email:noreply@github.com', strength: 'strong', role: 'from' },
+  ],
 };

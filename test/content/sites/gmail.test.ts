@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
 import { gmail } from '../../../src/content/sites/gmail';
+import { loadFixtures, parseFixture } from '../fixtures';
 
 const TITLE = '<title>Inbox (2) - sam@northwind.io - Gmail</title>';
 const THREAD_ID = 'FMfcgzQXJWDsKmGpbqFvxZxjLrPcnNqr';
@@ -65,4 +66,60 @@ test('an open thread reports its participants only, not the list rendered beside
   expect(gmail.extract(doc, at(`#inbox/${THREAD_ID}`))).toEqual([
     { key: 'email:jane@acme.com', strength: 'strong', role: 'from', focus: true },
   ]);
+});
+
+describe('gmail compose windows', () => {
+  const composeFixture = loadFixtures().find((f) => f.name.endsWith('compose-to-customer.html'));
+  if (!composeFixture) throw new Error('compose fixture missing');
+  const composeUrl = composeFixture.url;
+
+  /** The fixture in the live document, where focus works. */
+  function showFixture(): Document {
+    const parsed = parseFixture(composeFixture as NonNullable<typeof composeFixture>);
+    document.title = parsed.title;
+    document.body.replaceWith(document.importNode(parsed.body, true));
+    return document;
+  }
+  const editor = (doc: Document) => doc.querySelector('[g_editable="true"]') as HTMLElement;
+
+  test('an untouched new message window is nobody written to yet', () => {
+    expect(gmail.composingTo?.(showFixture(), composeUrl)).toEqual([]);
+  });
+
+  test('typing into it: its recipients, never the user on the From line', () => {
+    const doc = showFixture();
+    editor(doc).textContent = 'Hi Jane, about the renewal';
+    expect(gmail.composingTo?.(doc, composeUrl)).toEqual(['email:jane.doe@acme.com']);
+  });
+
+  test('the focus in it counts before anything is typed, and stops counting when it leaves', () => {
+    const doc = showFixture();
+    editor(doc).focus();
+    expect(gmail.composingTo?.(doc, composeUrl)).toEqual(['email:jane.doe@acme.com']);
+    editor(doc).blur();
+    expect(gmail.composingTo?.(doc, composeUrl)).toEqual([]);
+  });
+
+  test('a reply box under a thread: its recipients, not the thread participants around it', () => {
+    const doc = page(`<div role="main"><div data-message-id="#msg-f:1">
+        <h3><span email="jane@acme.com" name="Jane"></span></h3><span email="omar@globex.com"></span>
+      </div>
+      <div class="ip"><div class="M9"><form><input type="hidden" name="subjectbox" value="Re: Renewal">
+        <span email="jane@acme.com" name="Jane">Jane</span><span email="Li.Wei+ops@initech.io" name="Li">Li</span></form>
+        <div g_editable="true" contenteditable="true" role="textbox">Thanks, Jane</div></div></div></div>`);
+    expect(gmail.composingTo?.(doc, at(`#inbox/${THREAD_ID}`))).toEqual([
+      'email:jane@acme.com',
+      'email:li.wei+ops@initech.io',
+      'email:li.wei@initech.io',
+    ]);
+  });
+
+  test('an editor outside any compose form, or another site, is not a compose window', () => {
+    const doc = page(`<div role="main"><input name="subjectbox"><span email="jane@acme.com"></span>
+      <div><div g_editable="true" contenteditable="true">text</div></div></div>`);
+    expect(gmail.composingTo?.(doc, at('#inbox'))).toEqual([]);
+    expect(gmail.composingTo?.(showFixture(), new URL('https://example.com/mail/u/0/'))).toEqual(
+      [],
+    );
+  });
 });

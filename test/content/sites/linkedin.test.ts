@@ -155,3 +155,47 @@ describe('mentionSelector', () => {
     expect(texts('2026-12-02-messaging-thread.html')).toContain('Great, see you Thursday.');
   });
 });
+
+describe('linkedin message boxes', () => {
+  const composingTo = (url: string, body: string) => {
+    const doc = new DOMParser().parseFromString(`<body>${body}</body>`, 'text/html');
+    return linkedin.composingTo?.(doc, new URL(url));
+  };
+  const PROFILE = 'https://www.linkedin.com/in/jane-doe-4a1b2c3/';
+  /** A chat overlay as "Message" on a profile opens it; `header` is what its title bar holds. */
+  const overlay = (header: string, text: string) => `<aside class="msg-overlay-container">
+    <div class="msg-overlay-conversation-bubble"><header class="msg-overlay-bubble-header">${header}</header>
+      <form class="msg-form"><div class="msg-form__contenteditable" contenteditable="true" role="textbox">${text}</div>
+      <div class="msg-form__placeholder">Write a message…</div></form></div></aside>`;
+
+  test("a one-to-one thread's box: nobody while empty, the other side once text is in it", () => {
+    const fixture = loadFixtures().find(
+      (f) => f.name === 'linkedin/2026-12-02-messaging-thread.html',
+    );
+    if (!fixture) throw new Error('fixture missing');
+    const doc = parseFixture(fixture);
+    expect(linkedin.composingTo?.(doc, fixture.url)).toEqual([]);
+    const box = doc.querySelector('main .msg-form__contenteditable') as HTMLElement;
+    box.innerHTML = '<p>Tuesday works for the renewal review.</p>';
+    expect(linkedin.composingTo?.(doc, fixture.url)).toEqual(['linkedin:jane-doe-4a1b2c3']);
+  });
+
+  test("a profile's message overlay: the member its header links to, else the profile", () => {
+    const linked = `<h2><a href="/in/omar-haddad-globex/">Omar Haddad</a></h2>`;
+    expect(composingTo(PROFILE, NAV + overlay(linked, '<p>Hi Omar</p>'))).toEqual([
+      'linkedin:omar-haddad-globex',
+    ]);
+    expect(composingTo(PROFILE, NAV + overlay('<h2>Jane Doe</h2>', '<p>Hi Jane</p>'))).toEqual([
+      'linkedin:jane-doe-4a1b2c3',
+    ]);
+    expect(composingTo(PROFILE, NAV + overlay(linked, '<p><br></p>'))).toEqual([]);
+  });
+
+  test('an overlay on the feed that names nobody, or a group chat, is nobody in particular', () => {
+    const group = `<a href="/in/omar-haddad-globex/">Omar</a><a href="/in/li-wei/">Li</a>`;
+    expect(composingTo('https://www.linkedin.com/feed/', overlay('<h2>Jane</h2>', 'Hi'))).toEqual(
+      [],
+    );
+    expect(composingTo(PROFILE, overlay(group, 'Hi all'))).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
 import { outlook } from '../../../src/content/sites/outlook';
+import { loadFixtures, parseFixture } from '../fixtures';
 
 const ITEM_ID = 'AAQkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgAQAJ3n9a1XwE1Dg%2BqKf0W8Zk4%3D';
 /** The account manager button's photo, which Outlook requests by the user's address. */
@@ -116,5 +117,44 @@ describe('outlook mail list', () => {
     ]) {
       expect(outlook.extract(doc, new URL(url))).toEqual([]);
     }
+  });
+});
+
+describe('outlook compose forms', () => {
+  /** A compose form: editable recipient wells holding personas, then the message body. */
+  const compose = (body: string, ...to: string[]) =>
+    `<div class="compose"><div role="textbox" contenteditable="true" tabindex="0">${to.map(persona).join('')}</div>
+      <div role="textbox" contenteditable="true" tabindex="0">${body}</div></div>`;
+  const composingTo = (
+    doc: Document,
+    url = `https://outlook.office.com/mail/inbox/id/${ITEM_ID}`,
+  ) => outlook.composingTo?.(doc, new URL(url));
+
+  test("the fixture's inline reply, with a message being written: its recipient", () => {
+    const fixture = loadFixtures().find((f) =>
+      f.name.endsWith('conversation-several-participants.html'),
+    );
+    if (!fixture) throw new Error('fixture missing');
+    expect(outlook.composingTo?.(parseFixture(fixture), fixture.url)).toEqual([
+      'email:lee.chen@northwind.io',
+    ]);
+  });
+
+  test('an empty form without the focus is nobody written to; the focus in it is', () => {
+    document.body.innerHTML = ME + compose('<br>', 'Jane Doe<Jane.Doe@Acme.com>');
+    expect(composingTo(document)).toEqual([]);
+    (document.querySelector('[contenteditable]') as HTMLElement).focus();
+    expect(composingTo(document)).toEqual(['email:jane.doe@acme.com']);
+  });
+
+  test('a new message in its own window, the user and names without an address left out', () => {
+    const doc = page(
+      ME +
+        compose('Hello', 'Omar<omar+renewals@globex.com>', 'Sam Rivera<sam@northwind.io>', 'Lee'),
+    );
+    expect(
+      composingTo(doc, 'https://outlook.office.com/mail/deeplink/compose?to=omar%40globex.com'),
+    ).toEqual(['email:omar+renewals@globex.com', 'email:omar@globex.com']);
+    expect(composingTo(doc, 'https://example.com/mail/')).toEqual([]);
   });
 });

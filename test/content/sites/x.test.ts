@@ -115,3 +115,30 @@ test('mentionSelector selects post texts, including quoted ones, and nothing els
     texts.some((text) => text.includes('Who to follow') || text.includes('@samrivera_nw')),
   ).toBe(false);
 });
+
+describe('x reply box', () => {
+  const thread = loadFixtures().find((f) => f.name === 'x/2026-12-02-status-thread.html');
+  if (!thread) throw new Error('status thread fixture missing');
+  const box = (doc: Document) =>
+    doc.querySelector('[data-testid="tweetTextarea_0"]') as HTMLElement;
+  const composingTo = (doc: Document, url: string) => x.composingTo?.(doc, new URL(url));
+
+  test("a status page's reply box: nobody while empty, the post's author once text is in it", () => {
+    const doc = parseFixture(thread);
+    expect(x.composingTo?.(doc, thread.url)).toEqual([]);
+    box(doc).innerHTML =
+      '<div data-contents="true"><span data-text="true">@JaneDoe sure</span></div>';
+    expect(x.composingTo?.(doc, thread.url)).toEqual(['x:janedoe']);
+  });
+
+  test('the focus in the box counts on a profile; a timeline box posts to everyone', () => {
+    const markup = `${NAV}<div data-testid="tweetTextarea_0" role="textbox" contenteditable="true" tabindex="0"></div>`;
+    document.body.innerHTML = markup;
+    expect(composingTo(document, 'https://x.com/Omar_H')).toEqual([]);
+    box(document).focus();
+    expect(composingTo(document, 'https://x.com/Omar_H')).toEqual(['x:omar_h']);
+    expect(composingTo(document, 'https://x.com/home')).toEqual([]);
+    // The user's own profile is nobody to write to.
+    expect(composingTo(document, 'https://x.com/samrivera_nw')).toEqual([]);
+  });
+});
