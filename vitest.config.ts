@@ -21,6 +21,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          // the presence test's two API processes share one PostgreSQL
+          globalSetup: ['test/helpers/pg-global-setup.ts'],
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
