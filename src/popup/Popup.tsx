@@ -128,8 +128,12 @@ function TabCustomers({
   const onTab = useLiveQuery(() => customersByIds(db(), ids), [signature]) ?? [];
   const choices = picked && !onTab.some((c) => c.id === picked.id) ? [...onTab, picked] : onTab;
 
-  // Preselect the page's focus customer once it is known, unless the user already chose.
-  const first = onTab[0]?.id;
+  // Preselect the page's focus customer once it is known, unless the user already chose. Only
+  // an identified one: a note must not go to a customer the page merely mentions by name.
+  const identified = new Set(
+    matches.filter((m) => m.evidence === 'exact').map((m) => m.customerId),
+  );
+  const first = onTab.find((customer) => identified.has(customer.id))?.id;
   useEffect(() => {
     if (first && !selectedId) onSelect(first);
   }, [first, selectedId, onSelect]);

@@ -366,6 +366,8 @@ function Presence({ rows }: { rows: PresenceView[] }) {
 function Coordination({ view, context }: { view: CustomerView; context: CoordinationContext }) {
   const strip = departmentStrip(view.recent, context.now);
   const suggestion = suggestColleague(view.recent, view.customer.name, context.me);
+  // Nobody in 90 days: the colleagues list below says so once.
+  if (strip.every((period) => period.departments.length === 0)) return null;
   return (
     <section class="coordination small" aria-label="Departments and whom to ask">
       <Strip strip={strip} now={context.now} />

@@ -14,6 +14,7 @@ import {
   openOptionsAndConnect,
   openPopupFor,
   type Profile,
+  screenshot,
   sidebarFrame,
   startHarness,
   syncNow,
@@ -72,6 +73,7 @@ describe.each(setups)('$name', ({ database, twoProcesses }) => {
   let aOptions: Page;
   let bOptions: Page;
   let bFrame: Frame;
+  let bPage: Page;
 
   beforeAll(async () => {
     if (skip) return;
@@ -101,7 +103,7 @@ describe.each(setups)('$name', ({ database, twoProcesses }) => {
     await Promise.all([syncNow(aOptions), syncNow(bOptions)]);
 
     // B has the customer's profile open the whole time, doing nothing.
-    const bPage = await b.context.newPage();
+    bPage = await b.context.newPage();
     await bPage.goto(LINKEDIN_PROFILE);
     bFrame = await sidebarFrame(bPage, b);
     await waitUntil("B's sidebar on the customer", async () =>
@@ -137,6 +139,7 @@ describe.each(setups)('$name', ({ database, twoProcesses }) => {
     const started = Date.now();
     await page.keyboard.type('Hi Jane, about the renewal');
     const ms = await msUntil(bFrame, WRITING, true, 2_000);
+    await screenshot(bPage, `presence-writing-${database}`);
     console.log(
       `${database}: writing reached B ${ms} ms after typing (${Date.now() - started} ms)`,
     );
@@ -163,6 +166,7 @@ describe.each(setups)('$name', ({ database, twoProcesses }) => {
     console.log(`${database}: A's note appeared in B's sidebar ${ms} ms after saving`);
     // The heads-up names who touched the customer, and how recently.
     expect(await shown(bFrame)).toContain(A.name);
+    await screenshot(bPage, `heads-up-${database}`);
     await popup.close();
     await page.close();
   });

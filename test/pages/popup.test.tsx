@@ -95,6 +95,25 @@ describe('connected', () => {
     expect(root.textContent).toContain('Janet Smith');
   });
 
+  test('a customer the page only names is offered, never preselected', async () => {
+    fake.activeTabId = 43;
+    answerTabState(
+      tabState(43, [
+        {
+          customerId: JANET.id,
+          keys: ['name:janet smith'],
+          evidence: 'mentioned',
+          focus: false,
+          mention: { phrase: 'janet smith', count: 1, sharedBy: 1 },
+        },
+      ]),
+    );
+    const root = render();
+    await waitForText(root, 'Janet Smith');
+    expect(checkedCustomer(root)).toBeUndefined();
+    expect(root.textContent).toContain('Choose a customer to write a note about.');
+  });
+
   test('?tab= names the tab instead of the active one', async () => {
     answerTabState(tabState(99, []));
     render('?tab=99');
