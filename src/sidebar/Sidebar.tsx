@@ -2,10 +2,8 @@ import { useState } from 'preact/hooks';
 import {
   currentPresence,
   type DepartmentStrip,
-  departmentStrip,
   type HeadsUp,
   headsUp,
-  suggestColleague,
 } from '../cache/coordination';
 import type { SyncProgress } from '../cache/db';
 import type { DepartmentTouches, EngagementRow, PresenceView } from '../cache/queries';
@@ -291,7 +289,8 @@ function CustomerPanel({
   const { customer } = view;
   const headingId = `customer-${customer.id}`;
   const details = [customer.company, customer.tier].filter(Boolean).join(' · ');
-  const recentTouch = headsUp(view.recent, context.me, context.windowHours, context.now);
+  const latest = view.latestByOthers ? [view.latestByOthers] : [];
+  const recentTouch = headsUp(latest, context.me, context.windowHours, context.now);
 
   return (
     <article class="card stack customer" aria-labelledby={headingId}>
@@ -364,8 +363,7 @@ function Presence({ rows }: { rows: PresenceView[] }) {
 
 /** Which departments touched the customer lately, and whom to ask first. */
 function Coordination({ view, context }: { view: CustomerView; context: CoordinationContext }) {
-  const strip = departmentStrip(view.recent, context.now);
-  const suggestion = suggestColleague(view.recent, view.customer.name, context.me);
+  const { strip, suggestion } = view;
   // Nobody in 90 days: the colleagues list below says so once.
   if (strip.every((period) => period.departments.length === 0)) return null;
   return (

@@ -9,6 +9,14 @@
  * worker side; src/sidebar/feed-client.ts is the page side. No Preact here: the worker imports it.
  */
 import { liveQuery } from 'dexie';
+import {
+  type DepartmentStrip,
+  departmentStrip,
+  headsUp,
+  type Suggestion,
+  suggestColleague,
+  WINDOW_HOURS,
+} from '../cache/coordination';
 import type { CachedCustomer, SyncProgress, TouchbaseDb } from '../cache/db';
 import { saveNote } from '../cache/notes';
 import {
@@ -35,8 +43,16 @@ export interface CustomerView {
   departments: DepartmentTouches[];
   /** the LATEST_ENGAGEMENTS newest engagements */
   engagements: EngagementRow[];
-  /** every engagement of the last SUMMARY_DAYS days, newest first (heads-up, strip, who to ask) */
-  recent: EngagementRow[];
+  /** which departments touched the customer in the last 30 and 90 days */
+  strip: DepartmentStrip[];
+  /** whom to ask first: the most recent two-way engagement by another colleague */
+  suggestion: Suggestion | null;
+  /**
+   * The newest engagement by another colleague within the longest coordination window the
+   * options allow; the sidebar applies the user's window to it (the heads-up). Computed here so
+   * a busy customer's 90 days of rows never cross the port, only what the sidebar shows.
+   */
+  latestByOthers: EngagementRow | null;
 }
 
 export interface SidebarSnapshot {
@@ -83,7 +99,9 @@ export async function sidebarSnapshot(
         customer,
         departments: byDepartment(recent),
         engagements: await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
-        recent,
+        strip: departmentStrip(recent, now),
+        suggestion: suggestColleague(recent, customer.name, me ?? null),
+        latestByOthers: headsUp(recent, me ?? null, WINDOW_HOURS.max, now)?.engagement ?? null,
       };
     }),
   );
