@@ -44,4 +44,13 @@ export const expected: Record<string, Candidate[]> = {
     { key: 'email:omar@globex.com', strength: 'strong', role: 'from' },
     { key: 'email:noreply@github.com', strength: 'strong', role: 'from' },
   ],
+  // The hostile page (issue 7): its script never runs here; the thread reads like any other.
+  '2026-12-02-hostile-thread.html': [
+    {
+      key: 'email:tomasz.brenner@kestrel-freight.eu',
+      strength: 'strong',
+      role: 'from',
+      focus: true,
+    },
+  ],
 };
