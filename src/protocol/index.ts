@@ -389,9 +389,9 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** One readable line per problem, each naming its field. */
-export function describeZodError(error: z.ZodError): string {
+export function describeZodError(error: z.ZodError, under: PropertyKey[] = []): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${fieldPath(issue.path)}: ${issue.message}`)
+    .map((issue) => `${fieldPath([...under, ...issue.path])}: ${issue.message}`)
     .join('; ');
 }

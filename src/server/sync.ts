@@ -336,7 +336,7 @@ async function applyMutation(
   }
   const parsed = MUTATION_ARGS[name as MutationName].safeParse(args);
   if (!parsed.success) {
-    return { code: 'invalid_args', message: `args.${describeZodError(parsed.error)}` };
+    return { code: 'invalid_args', message: describeZodError(parsed.error, ['args']) };
   }
   switch (name as MutationName) {
     case 'note.create':

@@ -333,6 +333,7 @@ describe.each(DATABASES)('sync on %s', (database) => {
         { id: 15, name: 'note.delete', args: { id: 'never-existed' } },
         { id: 16, name: 'note.create', args: note({ visibility: 'public' }) },
         { id: 17, name: 'note.create', args: afterwards },
+        { id: 18, name: 'note.create', args: 'not an object' },
       ];
       const reply = await push(ana, clientId, batch);
       expect(reply.status).toBe(200);
@@ -346,10 +347,12 @@ describe.each(DATABASES)('sync on %s', (database) => {
         [15, false, 'unknown_note'],
         [16, false, 'invalid_args'],
         [17, true, undefined],
+        [18, false, 'invalid_args'],
       ]);
-      expect(reply.body.results[2]?.error?.message).toMatch(/body/);
-      expect(reply.body.results[6]?.error?.message).toMatch(/visibility/);
-      expect(reply.body.lastMutationId).toBe(17);
+      expect(reply.body.results[2]?.error?.message).toMatch(/^args\.body: /);
+      expect(reply.body.results[6]?.error?.message).toMatch(/^args\.visibility: /);
+      expect(reply.body.results[8]?.error?.message).toMatch(/^args: /);
+      expect(reply.body.lastMutationId).toBe(18);
 
       // replaying reports the same refusals
       const replay = await push(ana, clientId, batch);
