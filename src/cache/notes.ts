@@ -24,8 +24,9 @@ export interface NewNote {
   me: Pick<Colleague, 'id'>;
 }
 
+/** Shown as is by the note form: it already says the note was not saved and what to do. */
 export const OUT_OF_SPACE_MESSAGE =
-  'Your browser is out of storage space; the note was not saved — free space and try again';
+  "Your browser is out of storage for Touchbase: the note was not saved. Free up disk space or clear other sites' data, then press Save again.";
 
 /**
  * Saves a note in one transaction: the note (status 'pending'), its optimistic engagement (same

@@ -1,4 +1,5 @@
 import { useId, useState } from 'preact/hooks';
+import { OUT_OF_SPACE_MESSAGE } from '../cache/notes';
 import { CHANNELS, type Channel, LIMITS, type Visibility } from '../protocol';
 import { CHANNEL_LABELS, VISIBILITY_LABELS } from './labels';
 import type { NoteDraft } from './notes';
@@ -129,7 +130,7 @@ export function NoteForm({ customerId, save, compact, autoFocus, onSaved }: Note
       </fieldset>
       {error && (
         <p class="error" role="alert">
-          Not saved: {error}
+          {error === OUT_OF_SPACE_MESSAGE ? error : `Not saved: ${error}`}
         </p>
       )}
       {savedMessage && (
