@@ -7,17 +7,10 @@
  * Always on: ~10k ledger rows, ≥ 6 kills in the initial sync, 60 notes. TOUCHBASE_TORTURE=1:
  * ~50k rows, ≥ 20 kills, 500 notes. TOUCHBASE_TORTURE_SEED replays a run's random kill points.
  */
-import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type {
-  Customer,
-  CustomerInput,
-  EngagementInput,
-  Identity,
-  NoteCreateArgs,
-  PullResponse,
-} from '../../src/protocol';
+import type { CustomerInput, EngagementInput, NoteCreateArgs } from '../../src/protocol';
+import { type Ledger, ledgerDigest, pullLedger } from '../helpers/ledger';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
   type Harness,
@@ -64,46 +57,8 @@ let memberToken: string;
 const figures = { rows: 0, initialKills: 0, killsMidInitialSync: 0, pushKills: 0, notes: 0 };
 const startedAt = Date.now();
 
-interface Ledger {
-  customers: Record<string, unknown>[];
-  identities: Record<string, unknown>[];
-  engagements: Record<string, unknown>[];
-}
-
-/** Every customer, identity and engagement the token sees, pulled from the start to the end. */
-async function fullPull(token: string): Promise<Ledger> {
-  const tables = {
-    customers: new Map<string, Customer>(),
-    identities: new Map<string, Identity>(),
-    engagements: new Map<string, PullResponse['engagements'][number]>(),
-  };
-  let cursor: string | undefined;
-  for (;;) {
-    const query = new URLSearchParams({ limit: '5000' });
-    if (cursor) query.set('cursor', cursor);
-    const response = await fetch(new URL(`/v1/sync/pull?${query}`, server.url), {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) throw new Error(`pull → ${response.status}: ${await response.text()}`);
-    const page = (await response.json()) as PullResponse;
-    for (const row of page.customers) tables.customers.set(row.id, row);
-    for (const row of page.identities) tables.identities.set(row.id, row);
-    for (const row of page.engagements) tables.engagements.set(row.id, row);
-    for (const gone of page.deleted) {
-      if (gone.table !== 'colleagues') tables[gone.table].delete(gone.id);
-    }
-    cursor = page.cursor;
-    if (!page.hasMore) break;
-  }
-  return {
-    customers: [...tables.customers.values()],
-    identities: [...tables.identities.values()],
-    engagements: [...tables.engagements.values()],
-  };
-}
-
 /** The same three tables as the profile's IndexedDB holds them, read from an extension page. */
-function cachedLedger(page: Page): Promise<Ledger> {
+function cachedLedger(page: Page): Promise<Record<keyof Ledger, Record<string, unknown>[]>> {
   return page.evaluate(async () => {
     const database = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open('touchbase');
@@ -127,34 +82,6 @@ function cachedLedger(page: Page): Promise<Ledger> {
       database.close();
     }
   });
-}
-
-/** Key order and row order do not matter: sort both, then hash. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, field]) => field !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([key, field]) => [key, canonical(field)]),
-    );
-  }
-  return value;
-}
-function digest(ledger: Ledger): Record<keyof Ledger, { rows: number; sha256: string }> {
-  const table = (rows: Record<string, unknown>[]) => {
-    const sorted = [...rows].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
-    const sha256 = createHash('sha256')
-      .update(JSON.stringify(canonical(sorted)))
-      .digest('hex');
-    return { rows: rows.length, sha256 };
-  };
-  return {
-    customers: table(ledger.customers),
-    identities: table(ledger.identities),
-    engagements: table(ledger.engagements),
-  };
 }
 
 interface LocalState {
@@ -342,7 +269,7 @@ describe(`the service worker killed at random points (seed ${SEED}${HEAVY ? ', h
   });
 
   test('the initial sync survives the kills and the cache equals the server', async () => {
-    const server_ = await fullPull(memberToken);
+    const server_ = await pullLedger(server.url, memberToken);
     figures.rows =
       server_.customers.length + server_.identities.length + server_.engagements.length;
     expect(figures.rows).toBeGreaterThanOrEqual(CUSTOMERS * (2 + ENGAGEMENTS_PER_CUSTOMER));
@@ -358,7 +285,7 @@ describe(`the service worker killed at random points (seed ${SEED}${HEAVY ? ', h
     }
     await syncNow(optionsPage);
 
-    expect(digest(await cachedLedger(optionsPage))).toEqual(digest(server_));
+    expect(ledgerDigest(await cachedLedger(optionsPage))).toEqual(ledgerDigest(server_));
   }, 300_000);
 
   test('notes pushed under kills arrive exactly once', async () => {
@@ -378,7 +305,7 @@ describe(`the service worker killed at random points (seed ${SEED}${HEAVY ? ', h
     expect(local.outbox).toBe(0);
     expect(local.notes).toEqual({ synced: NOTES });
 
-    const ledger = await fullPull(memberToken);
+    const ledger = await pullLedger(server.url, memberToken);
     const onServer = ledger.engagements.filter((row) => row.source === 'touchbase');
     const copies = new Map<string, number>();
     for (const row of onServer)
@@ -387,6 +314,6 @@ describe(`the service worker killed at random points (seed ${SEED}${HEAVY ? ', h
     expect(onServer).toHaveLength(NOTES);
     figures.notes = onServer.length;
 
-    expect(digest(await cachedLedger(optionsPage))).toEqual(digest(ledger));
+    expect(ledgerDigest(await cachedLedger(optionsPage))).toEqual(ledgerDigest(ledger));
   }, 300_000);
 });

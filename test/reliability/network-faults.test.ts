@@ -8,17 +8,12 @@
  * server exactly once. TOUCHBASE_TORTURE=1 runs more data, notes and faults, on more seeds.
  */
 import 'fake-indexeddb/auto';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SyncEngine, type SyncEngineOptions } from '../../src/background/sync';
 import { type SyncProgress, TouchbaseDb } from '../../src/cache/db';
 import { saveNote } from '../../src/cache/notes';
-import {
-  type Colleague,
-  type CustomerInput,
-  type EngagementInput,
-  PullResponse,
-} from '../../src/protocol';
+import type { Colleague, CustomerInput, EngagementInput } from '../../src/protocol';
+import { pullLedger, tableDigest } from '../helpers/ledger';
 import { DATABASES, startTestServer, type TestServer } from '../helpers/server';
 import { call } from '../server/http';
 import { FAULT_KINDS, seededRandom, startFaultProxy } from './fault-proxy';
@@ -78,43 +73,6 @@ async function seedInBatches<T>(
     ids.push(...(await send(items.slice(start, start + size))));
   }
   return ids;
-}
-
-/** Everything a fresh pull gives the member, straight from the server (no proxy). */
-async function fullPull(server: TestServer, token: string) {
-  const tables = {
-    customers: new Map<string, unknown>(),
-    identities: new Map<string, unknown>(),
-    engagements: new Map<string, unknown>(),
-  };
-  let cursor = '';
-  for (;;) {
-    const reply = await call(
-      server.url,
-      `/v1/sync/pull?limit=5000${cursor ? `&cursor=${cursor}` : ''}`,
-      { token },
-    );
-    expect(reply.status).toBe(200);
-    const page = PullResponse.parse(reply.body);
-    for (const table of ['customers', 'identities', 'engagements'] as const) {
-      for (const row of page[table]) tables[table].set(row.id, row);
-    }
-    for (const { table, id } of page.deleted) {
-      if (table in tables) tables[table as keyof typeof tables].delete(id);
-    }
-    cursor = page.cursor;
-    if (!page.hasMore) return tables;
-  }
-}
-
-/** Order-independent digest of a table's rows, compared on the wire protocol's fields only. */
-function digest(rows: Iterable<unknown>): { count: number; hash: string } {
-  const lines = [...rows].map((row) => {
-    const { searchTokens: _tokens, ...wire } = row as Record<string, unknown>;
-    return JSON.stringify(Object.fromEntries(Object.entries(wire).sort()));
-  });
-  lines.sort();
-  return { count: lines.length, hash: createHash('sha256').update(lines.join('\n')).digest('hex') };
 }
 
 describe.each(DATABASES)('sync through a faulty network on %s', (database) => {
@@ -218,14 +176,14 @@ describe.each(DATABASES)('sync through a faulty network on %s', (database) => {
         expect(notes).toHaveLength(bodies.length);
         expect(notes.filter((note) => note.status !== 'synced')).toEqual([]);
 
-        const serverRows = await fullPull(server, member.token);
+        const serverRows = await pullLedger(server.url, member.token);
         for (const table of ['customers', 'identities', 'engagements'] as const) {
-          expect(digest(await db[table].toArray()), table).toEqual(
-            digest(serverRows[table].values()),
+          expect(tableDigest(await db[table].toArray()), table).toEqual(
+            tableDigest(serverRows[table]),
           );
         }
         // Exactly once, by body: a replay applied twice would show up as a second engagement.
-        const pushed = [...serverRows.engagements.values()]
+        const pushed = serverRows.engagements
           .map((row) => row as { source: string; summary: string | null })
           .filter((row) => row.source === 'touchbase' && row.summary?.startsWith(`seed ${seed} `))
           .map((row) => row.summary);

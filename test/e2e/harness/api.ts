@@ -4,8 +4,8 @@ import type {
   Engagement,
   EngagementsIngestRequest,
   EngagementsIngestResponse,
-  PullResponse,
 } from '../../../src/protocol';
+import { pullLedger } from '../../helpers/ledger';
 
 /** A tiny client for the real API, used to seed it and to check what reached it. */
 export function apiClient(baseUrl: string, token: string) {
@@ -29,20 +29,7 @@ export function apiClient(baseUrl: string, token: string) {
     ingestEngagements: (body: EngagementsIngestRequest) =>
       request<EngagementsIngestResponse>('POST', '/v1/engagements', body),
     /** Every engagement visible to this token, pulled from the start until hasMore is false. */
-    async allEngagements(): Promise<Engagement[]> {
-      const engagements = new Map<string, Engagement>();
-      let cursor: string | undefined;
-      for (;;) {
-        const query = new URLSearchParams({ limit: '5000' });
-        if (cursor) query.set('cursor', cursor);
-        const page = await request<PullResponse>('GET', `/v1/sync/pull?${query}`);
-        for (const engagement of page.engagements) engagements.set(engagement.id, engagement);
-        for (const gone of page.deleted) {
-          if (gone.table === 'engagements') engagements.delete(gone.id);
-        }
-        cursor = page.cursor;
-        if (!page.hasMore) return [...engagements.values()];
-      }
-    },
+    allEngagements: async (): Promise<Engagement[]> =>
+      (await pullLedger(baseUrl, token)).engagements,
   };
 }
