@@ -46,9 +46,14 @@ export interface FaultProxyOptions {
   dropHoldMs?: number;
   /** the longest injected delay */
   maxDelayMs?: number;
+  /**
+   * Awaited before a cleanly forwarded answer goes back to the client: lets a test hold chosen
+   * answers (say, the pages of an initial sync) until it decides to let each one through.
+   */
+  beforeReply?: (request: IncomingMessage, upstream: Upstream) => Promise<void>;
 }
 
-interface Upstream {
+export interface Upstream {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -165,7 +170,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const fault = choose(req);
     if (!fault) {
       clean += 1;
-      reply(res, (await forward(req, body)) as Upstream);
+      const upstream = (await forward(req, body)) as Upstream;
+      await options.beforeReply?.(req, upstream);
+      reply(res, upstream);
       return;
     }
     injected[fault] += 1;

@@ -238,13 +238,18 @@ export async function hasContentScript(page: Page, profile: Profile): Promise<bo
 
 /**
  * Stops the extension's service worker, as Chrome does when it idles, and waits until a fresh
- * one runs (with DevTools attached Chrome starts it again at once; its globals are new).
- * `page` is any page of the profile, used for the DevTools session.
+ * one runs (its globals are new). `page` is any page of the profile, used for the DevTools
+ * session. With DevTools attached Chrome usually starts the worker again at once; `wake` is the
+ * user action that would start it otherwise (a click that messages it), run right after the stop.
+ * A stopped worker's old handle can hang instead of failing, so every probe is time-boxed.
  */
-export async function stopServiceWorker(profile: Profile, page: Page): Promise<void> {
-  const worker = await profile.worker();
+export async function stopServiceWorker(
+  profile: Profile,
+  page: Page,
+  wake?: () => Promise<void>,
+): Promise<void> {
   const marker = '__touchbaseE2eBeforeStop';
-  await worker.evaluate((key) => Reflect.set(globalThis, key, true), marker);
+  await (await profile.worker()).evaluate((key) => Reflect.set(globalThis, key, true), marker);
   const session = await profile.context.newCDPSession(page);
   try {
     await session.send('ServiceWorker.enable');
@@ -252,10 +257,23 @@ export async function stopServiceWorker(profile: Profile, page: Page): Promise<v
   } finally {
     await session.detach();
   }
-  await waitUntil('a fresh service worker', async () => {
-    const current = await profile.worker();
-    return (await current.evaluate((key) => Reflect.get(globalThis, key), marker)) === undefined;
-  });
+  await wake?.();
+  await waitUntil(
+    'a fresh service worker',
+    async () => {
+      const probe = (await profile.worker()).evaluate(
+        (key) => Reflect.get(globalThis, key),
+        marker,
+      );
+      const timedOut = Symbol('no answer');
+      const answer = await Promise.race([
+        probe,
+        new Promise((resolve) => setTimeout(() => resolve(timedOut), 500)),
+      ]);
+      return answer === undefined;
+    },
+    30_000,
+  );
 }
 
 /**
