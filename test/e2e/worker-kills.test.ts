@@ -6,8 +6,8 @@
  *
  * The extension talks to the server through a loopback proxy that holds each initial-sync page
  * until the test lets it through, so every kill lands inside the initial sync at a point the
- * seeded PRNG picks: a page on the wire, or a page being written (the random delay after it was
- * let through). Always on: ~10k ledger rows, 6 kills in the initial sync, 60 notes.
+ * seeded PRNG picks: a page on the wire, a page being written (a random delay after it was let
+ * through), or between pages (once its cursor is stored). Always on: ~10k ledger rows, 6 kills in the initial sync, 60 notes.
  * TOUCHBASE_TORTURE=1: ~50k rows, 24 kills, 500 notes. TOUCHBASE_TORTURE_SEED replays a run.
  */
 import type { IncomingMessage } from 'node:http';
@@ -63,6 +63,7 @@ const figures = {
   rows: 0,
   killsWithPageOnWire: 0,
   killsWhileWritingPage: 0,
+  killsBetweenPages: 0,
   pagesWrittenBetweenKills: 0,
   pushKills: 0,
   notesOnServer: 0,
@@ -138,6 +139,8 @@ function localState(page: Page): Promise<LocalState> {
 interface HeldPull {
   last: boolean;
   release: () => void;
+  /** the client's connection is gone: its worker was stopped */
+  gone: () => boolean;
 }
 
 /**
@@ -158,18 +161,18 @@ function pullGate() {
       if (open || request.method !== 'GET' || !request.url?.startsWith('/v1/sync/pull')) return;
       const last = upstream.status === 200 && JSON.parse(String(upstream.body)).hasMore === false;
       await new Promise<void>((release) => {
-        const pull = { last, release };
+        const pull = { last, release, gone: () => request.socket.destroyed };
         held.add(pull);
         request.socket.once('close', () => letGo(pull));
       });
     },
-    /** pulls waiting for an answer now */
+    /** live pulls waiting for an answer now */
     get waiting() {
-      return held.size;
+      return [...held].filter((pull) => !pull.gone()).length;
     },
-    /** Lets the waiting pages through, except the last one; returns how many went. */
+    /** Lets the live waiting pages through, except the last one; returns how many went. */
     letThrough(): number {
-      const pages = [...held].filter((pull) => !pull.last);
+      const pages = [...held].filter((pull) => !pull.last && !pull.gone());
       for (const pull of pages) letGo(pull);
       return pages.length;
     },
@@ -289,12 +292,25 @@ describe(`the service worker killed at random points (seed ${SEED}${HEAVY ? ', h
     let cursor = (await localState(optionsPage)).cursor;
     for (let kill = 0; kill < INITIAL_SYNC_KILLS; kill++) {
       await waitUntil('the sync asking for its next page', () => gate.waiting > 0, 30_000);
-      if (random() < 0.5 && gate.letThrough() > 0) {
+      const where = random();
+      if (where < 0.3 || gate.letThrough() === 0) {
+        await randomDelay(100);
+        figures.killsWithPageOnWire += 1;
+      } else if (where < 0.65) {
         await randomDelay(WRITE_WINDOW_MS);
         figures.killsWhileWritingPage += 1;
       } else {
+        // the page is written and the next one asked for (or only the last page is left, held):
+        // the kill lands between pages
+        await waitUntil(
+          'the page written',
+          async () =>
+            (await localState(optionsPage)).cursor !== cursor ||
+            (gate.waiting > 0 && gate.letThrough() === 0),
+          60_000,
+        );
         await randomDelay(100);
-        figures.killsWithPageOnWire += 1;
+        figures.killsBetweenPages += 1;
       }
       const before = await localState(optionsPage);
       expect(before.initial, 'the kill lands inside the initial sync').not.toBe(false);
