@@ -6,6 +6,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import {
   type ConfigResponse,
@@ -107,6 +108,27 @@ export function createApp(options: AppOptions): Hono<Env> {
     }),
   );
 
+  // Every authenticated request runs this one query: compiled here once, its only parameter the
+  // token's hash, and prepared once per connection (Store.runPrepared). It also reads the change
+  // counter, so an up-to-date client's pull costs this query alone.
+  const tokenLookup = store.db
+    .selectFrom('tokens')
+    .innerJoin('colleagues', 'colleagues.id', 'tokens.colleague_id')
+    .select([
+      'tokens.id as tokenId',
+      'tokens.revoked_at',
+      'colleagues.id as colleagueId',
+      'colleagues.role',
+      (eb) =>
+        eb
+          .selectFrom('counters')
+          .select('value')
+          .where('name', '=', sql.lit('change_seq'))
+          .as('head'),
+    ])
+    .where('tokens.token_hash', '=', '')
+    .compile();
+
   const authenticate = (...roles: Role[]): MiddlewareHandler<Env> => {
     return async (c, next) => {
       const header = c.req.header('authorization');
@@ -115,20 +137,9 @@ export function createApp(options: AppOptions): Hono<Env> {
       if (!token || !looksLikeToken(token)) {
         throw new ApiError(401, 'bad_token', 'Authorization: not a valid Touchbase token');
       }
-      const row = await store.db
-        .selectFrom('tokens')
-        .innerJoin('colleagues', 'colleagues.id', 'tokens.colleague_id')
-        .select([
-          'tokens.id as tokenId',
-          'tokens.revoked_at',
-          'colleagues.id as colleagueId',
-          'colleagues.role',
-          // read with the token so an up-to-date client's pull costs this one query
-          (eb) =>
-            eb.selectFrom('counters').select('value').where('name', '=', 'change_seq').as('head'),
-        ])
-        .where('tokens.token_hash', '=', hashToken(token))
-        .executeTakeFirst();
+      const [row] = await store.runPrepared('touchbase_token_lookup', tokenLookup, [
+        hashToken(token),
+      ]);
       if (!row) throw new ApiError(401, 'bad_token', 'Authorization: unknown token');
       if (row.revoked_at)
         throw new ApiError(401, 'token_revoked', 'Authorization: this token was revoked');

@@ -7,7 +7,13 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteStatement } from 'kysely';
+import {
+  type CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteStatement,
+} from 'kysely';
 import pg from 'pg';
 import type { Channel, CustomerKind, Direction, IdentityKind, Role, Visibility } from '../protocol';
 
@@ -140,6 +146,14 @@ export interface Store {
   location: string;
   /** PostgreSQL's connection string (the live channel opens its own listening connection) */
   databaseUrl: string | null;
+  /**
+   * Runs a query that nearly every request makes, compiled once, with this call's parameters, as
+   * a prepared statement. On PostgreSQL it is a named statement, parsed and planned once per
+   * connection instead of on every call (for the token lookup that saves about two thirds of the
+   * database's CPU). `name` must always come with the same SQL text. SQLite caches every
+   * statement already (cachingSqlite).
+   */
+  runPrepared<R>(name: string, query: CompiledQuery<R>, parameters: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -182,6 +196,10 @@ export function openStore(options: { databaseUrl?: string; sqliteFile?: string }
       location,
       databaseUrl: options.databaseUrl,
       changes: new EventEmitter(),
+      runPrepared: async <R>(name: string, query: CompiledQuery<R>, parameters: unknown[]) => {
+        const result = await pool.query({ name, text: query.sql, values: parameters });
+        return result.rows as R[];
+      },
       close: () => db.destroy(),
     };
   }
@@ -202,6 +220,8 @@ export function openStore(options: { databaseUrl?: string; sqliteFile?: string }
     location: file,
     databaseUrl: null,
     changes: new EventEmitter(),
+    runPrepared: async <R>(_name: string, query: CompiledQuery<R>, parameters: unknown[]) =>
+      (await db.executeQuery<R>({ ...query, parameters })).rows,
     close: () => db.destroy(),
   };
 }

@@ -64,15 +64,25 @@ export async function ingestEngagements(
     customerByKey.set(`${row.kind}:${row.value}`, row.customer_id);
   }
 
+  // Looked up by (source, external_id), the unique index's columns: by external_id alone each
+  // batch would scan the whole table, and ingest would slow down as the ledger grows.
+  const externalIdsBySource = new Map<string, Set<string>>();
+  for (const item of items) {
+    const externalIds = externalIdsBySource.get(item.source) ?? new Set<string>();
+    externalIdsBySource.set(item.source, externalIds.add(item.externalId));
+  }
   const ingested = new Map<string, string>();
-  for (const part of chunks([...new Set(items.map((item) => item.externalId))], 500)) {
-    const rows = await trx
-      .selectFrom('engagements')
-      .select(['id', 'source', 'external_id'])
-      .where('external_id', 'in', part)
-      .execute();
-    for (const row of rows)
-      if (row.external_id) ingested.set(sourceKey(row.source, row.external_id), row.id);
+  for (const [source, externalIds] of externalIdsBySource) {
+    for (const part of chunks([...externalIds], 500)) {
+      const rows = await trx
+        .selectFrom('engagements')
+        .select(['id', 'external_id'])
+        .where('source', '=', source)
+        .where('external_id', 'in', part)
+        .execute();
+      for (const row of rows)
+        if (row.external_id) ingested.set(sourceKey(source, row.external_id), row.id);
+    }
   }
 
   const results: EngagementResult[] = [];
