@@ -7,7 +7,7 @@
 import { db } from '../cache/db';
 import { generic } from '../content/sites/generic';
 import { browser, type Runtime } from '../platform/browser';
-import { onMessage, sendMessage } from '../platform/messaging';
+import { MAX_CANDIDATES, onMessage, sendMessage } from '../platform/messaging';
 import { getSettings, setSettings, watchSettings } from '../platform/settings';
 import { serveSidebarFeeds } from '../sidebar/feed';
 import { type AccountDeps, connect, signOut } from './account';
@@ -32,8 +32,6 @@ import {
 } from './tabs';
 
 const SYNC_ALARM = 'sync';
-/** More candidates than any real page shows; a runaway adapter must not stall the worker. */
-const MAX_CANDIDATES = 500;
 
 const engine = new SyncEngine({
   db: db(),

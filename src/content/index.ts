@@ -78,8 +78,9 @@ async function start(adapter: SiteAdapter) {
 
   const watcher = watchPage({
     onFrame() {
-      if (extensionAlive()) scanner.scan();
-      else stop();
+      if (extensionAlive()) return scanner.scan();
+      stop();
+      return false;
     },
   });
   // Writing starts and stops without DOM changes too: the focus moves, a textarea's value

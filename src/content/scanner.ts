@@ -14,8 +14,11 @@ export interface ScannerOptions {
 }
 
 export interface Scanner {
-  /** extracts now; calls onChange when the candidates, the mention text or `composing` changed */
-  scan(): void;
+  /**
+   * extracts now; calls onChange when the candidates, the mention text or `composing` changed,
+   * and returns whether it did
+   */
+  scan(): boolean;
   /** the last report did not arrive: send the next scan's candidates, text and composing again */
   forget(): void;
 }
@@ -85,7 +88,7 @@ export function createScanner({
       const signature = candidateSignature(candidates);
       const composingSignature = adapter.composingTo ? composing.join('\n') : sentComposing;
       if (signature === reported && text === sentText && composingSignature === sentComposing)
-        return;
+        return false;
       reported = signature;
       const report: CandidateReport = { site: adapter.id, url: url.href, candidates };
       // Unchanged text stays behind: the worker keeps what it found in it.
@@ -98,6 +101,7 @@ export function createScanner({
         sentComposing = composingSignature;
       }
       onChange(report);
+      return true;
     },
     forget() {
       reported = null;

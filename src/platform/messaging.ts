@@ -41,6 +41,12 @@ export interface CandidateReport {
 export const MAX_MENTION_TEXT = 200_000;
 
 /**
+ * Candidates of one report the worker reads, at most: more than any real page shows, so a runaway
+ * adapter cannot stall the worker, and where an adapter may stop looking.
+ */
+export const MAX_CANDIDATES = 500;
+
+/**
  * How often the content script sends `stillComposing` while the user writes: PRESENCE.heartbeatMs
  * of src/protocol, which the content script cannot import (zod).
  */

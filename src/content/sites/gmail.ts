@@ -1,5 +1,5 @@
 import { emailKeys, normaliseEmail } from '../../identity/keys';
-import type { Candidate } from '../../platform/messaging';
+import { type Candidate, MAX_CANDIDATES } from '../../platform/messaging';
 import { mergeCandidates } from '../candidates';
 import { hasFocus, hasText } from '../compose';
 import type { SiteAdapter } from './types';
@@ -83,19 +83,38 @@ function threadCandidates(doc: Document, own: string | null): Candidate[] {
   return candidates;
 }
 
+/** Gmail keeps the views it navigated away from in the page, hidden by an inline style. */
+const HIDDEN = '[style*="display: none"]';
+
+/** A list's rows in page order; a table's live `rows` is read only as far as the scan goes. */
+function rowsOf(grid: Element): Iterable<Element> {
+  return grid.localName === 'table'
+    ? (grid as HTMLTableElement).rows
+    : grid.querySelectorAll(':scope [role="row"]');
+}
+
 /**
- * Every visible row's participants, no focus: the adapter cannot tell which row matters. Gmail
- * keeps the views it navigated away from in the page, hidden by an inline `display: none`.
+ * Every visible row's participants, no focus: the adapter cannot tell which row matters. The
+ * worker reads a report's first MAX_CANDIDATES keys, here the top rows' (one role, no focus), so
+ * the scan stops there: a list of thousands of rows costs what one of a few hundred does.
  */
 function listCandidates(doc: Document, own: string | null, outgoing: boolean): Candidate[] {
   const role = outgoing ? 'to' : 'from';
   const candidates: Candidate[] = [];
-  for (const participant of doc.querySelectorAll(
-    '[role="main"] [role="grid"] [role="row"] [email]',
-  )) {
-    if (participant.closest('[style*="display: none"]')) continue;
-    for (const email of participantKeys(participant, own))
-      candidates.push({ key: `email:${email}`, strength: 'strong', role });
+  const keys = new Set<string>();
+  for (const grid of doc.querySelectorAll('[role="main"] [role="grid"]')) {
+    if (grid.closest(HIDDEN)) continue;
+    for (const row of rowsOf(grid)) {
+      if (row.getAttribute('role') !== 'row') continue;
+      for (const participant of row.querySelectorAll('[email]')) {
+        if (keys.size >= MAX_CANDIDATES) return candidates;
+        if (participant.closest(HIDDEN)) continue;
+        for (const email of participantKeys(participant, own)) {
+          keys.add(email);
+          candidates.push({ key: `email:${email}`, strength: 'strong', role });
+        }
+      }
+    }
   }
   return candidates;
 }

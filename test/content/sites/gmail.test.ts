@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
 import { gmail } from '../../../src/content/sites/gmail';
+import { MAX_CANDIDATES } from '../../../src/platform/messaging';
 import { loadFixtures, parseFixture } from '../fixtures';
 
 const TITLE = '<title>Inbox (2) - sam@northwind.io - Gmail</title>';
@@ -48,6 +49,13 @@ describe('gmail lists', () => {
       `<div class="nH" style="display: none;">${list('old@fabrikam.com')}</div><div class="nH">${list('jane@acme.com')}</div>`,
     );
     expect(keys(doc, at('#label/Customers%2FAcme'))).toEqual(['email:jane@acme.com']);
+  });
+
+  test('a list of more senders than a report carries: the top rows, as many as the worker reads', () => {
+    const senders = Array.from({ length: MAX_CANDIDATES + 50 }, (_, i) => `sender-${i}@acme.com`);
+    expect(keys(page(list(...senders)), at('#inbox'))).toEqual(
+      senders.slice(0, MAX_CANDIDATES).map((email) => `email:${email}`),
+    );
   });
 
   test('settings and a bare compose URL yield nothing even with rows in the page', () => {
