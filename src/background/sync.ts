@@ -248,14 +248,18 @@ export class SyncEngine {
   ): Promise<SyncProgress> {
     const { db } = this.options;
     const limit = this.options.pullLimit ?? LIMITS.pullMax;
+    const fetchPage = async (after: string | undefined) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (after) query.set('cursor', after);
+      return expect(PullResponse, await this.request(connection, `/v1/sync/pull?${query}`, signal));
+    };
     let cursor = await db.getMeta('cursor');
     let progress = start;
+    let next = fetchPage(cursor);
     for (;;) {
-      const query = new URLSearchParams({ limit: String(limit) });
-      if (cursor) query.set('cursor', cursor);
-      let body: unknown;
+      let page: PullResponse;
       try {
-        body = await this.request(connection, `/v1/sync/pull?${query}`, signal);
+        page = await next;
       } catch (error) {
         if (!(cursor && error instanceof ServerError && error.code === 'bad_cursor')) throw error;
         // The server's database was replaced or restored: what we hold may not exist there any
@@ -263,15 +267,22 @@ export class SyncEngine {
         await forgetLedger(db);
         cursor = undefined;
         progress = { ...progress, initial: true };
+        next = fetchPage(cursor);
         continue;
       }
-      const page = expect(PullResponse, body);
       if (signal.aborted) return progress;
+      // The next page downloads and parses while this one is written: the network, the server
+      // and IndexedDB work at once. Only this page's commit moves the stored cursor.
+      const more = page.hasMore && page.cursor !== cursor;
+      if (more) {
+        next = fetchPage(page.cursor);
+        // a failure is handled when it is awaited; unawaited (this write failed) it is moot
+        next.catch(() => undefined);
+      }
       progress = { ...progress, rowsSoFar: progress.rowsSoFar + pageRowCount(page) };
       await applyPullPage(db, page, progress);
       if (!page.hasMore) return progress;
-      if (page.cursor === cursor)
-        throw new ServerError('the server returned the same cursor again');
+      if (!more) throw new ServerError('the server returned the same cursor again');
       cursor = page.cursor;
     }
   }

@@ -17,6 +17,12 @@ export interface BenchRow {
   ok: boolean | null;
 }
 
+/** Nearest-rank percentile (p in 0..100) of the values. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
 const round = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 

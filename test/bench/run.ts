@@ -5,16 +5,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { benchApi } from './api';
 import { benchContentSize } from './content-size';
+import { benchInitialSync } from './initial-sync';
 import { benchMatcher } from './matcher';
+import { benchPageImpact } from './page-impact';
 import { type BenchRow, printTable } from './report';
-import { benchServerPull } from './server-pull';
 
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 const rows: BenchRow[] = [
   ...benchContentSize(),
   ...(await benchMatcher()),
-  ...(await benchServerPull()),
+  ...(await benchApi()),
+  ...(await benchPageImpact()),
+  ...(await benchInitialSync()),
 ];
 printTable(rows);
 writeFileSync(

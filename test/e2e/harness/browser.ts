@@ -8,9 +8,16 @@ export const DIST_DIR = resolve(import.meta.dirname, '..', '..', '..', 'dist');
 /** Debian's real Chromium binary; the `chromium` on PATH is a wrapper script that adds flags. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 
-export interface Profile {
+/** A profile launched without the extension, e.g. a bench's baseline browser. */
+export interface BareProfile {
   name: string;
   context: BrowserContext;
+  /** uncaught errors and console errors from this profile's pages, for assertions */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export interface Profile extends BareProfile {
   extensionId: string;
   /** the service worker seen at launch; use worker() after it may have been restarted */
   serviceWorker: Worker;
@@ -18,9 +25,6 @@ export interface Profile {
   worker(): Promise<Worker>;
   /** `chrome-extension://<id>/<path>` */
   extensionUrl(path: string): string;
-  /** uncaught errors and console errors from this profile's pages, for assertions */
-  errors: string[];
-  close(): Promise<void>;
 }
 
 export interface LaunchOptions {
@@ -29,6 +33,8 @@ export interface LaunchOptions {
   /** loopback port of the HTTPS server standing in for every site host */
   sitePort: number;
   siteHosts: readonly string[];
+  /** false: the same browser without the extension (a baseline); default true */
+  extension?: boolean;
 }
 
 function extensionWorker(context: BrowserContext): Worker | undefined {
@@ -47,10 +53,20 @@ async function waitForExtensionWorker(context: BrowserContext): Promise<Worker> 
 
 /**
  * A persistent Chromium context (its own user-data-dir, like one colleague's browser) with the
- * built extension loaded, every site host resolved to the local HTTPS fixture server.
+ * built extension loaded, every site host resolved to the local HTTPS fixture server. With
+ * `extension: false` everything else about the launch stays the same.
  */
-export async function launchProfile(name: string, options: LaunchOptions): Promise<Profile> {
-  if (!existsSync(join(DIST_DIR, 'manifest.json'))) {
+export async function launchProfile(
+  name: string,
+  options: LaunchOptions & { extension: false },
+): Promise<BareProfile>;
+export async function launchProfile(name: string, options: LaunchOptions): Promise<Profile>;
+export async function launchProfile(
+  name: string,
+  options: LaunchOptions,
+): Promise<Profile | BareProfile> {
+  const withExtension = options.extension !== false;
+  if (withExtension && !existsSync(join(DIST_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${DIST_DIR}: run \`npx vite build\` first`);
   }
   const userDataDir = await mkdtemp(join(options.tempDir, `profile-${name}-`));
@@ -60,13 +76,15 @@ export async function launchProfile(name: string, options: LaunchOptions): Promi
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    // Playwright disables extensions by default; this context exists to run one.
+    // Playwright disables extensions by default; this context exists to run one (a baseline
+    // without it keeps the same flags, so the two differ by the extension alone).
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 1280, height: 800 },
     args: [
       '--headless=new',
-      `--disable-extensions-except=${DIST_DIR}`,
-      `--load-extension=${DIST_DIR}`,
+      ...(withExtension
+        ? [`--disable-extensions-except=${DIST_DIR}`, `--load-extension=${DIST_DIR}`]
+        : []),
       `--host-resolver-rules=${hostRules}`,
       '--ignore-certificate-errors',
       '--no-sandbox',
@@ -88,6 +106,8 @@ export async function launchProfile(name: string, options: LaunchOptions): Promi
     if (message.type() === 'error')
       errors.push(`${message.page()?.url() ?? '?'}: ${message.text()}`);
   });
+  const close = () => context.close();
+  if (!withExtension) return { name, context, errors, close };
 
   let serviceWorker: Worker;
   try {
@@ -108,6 +128,6 @@ export async function launchProfile(name: string, options: LaunchOptions): Promi
     worker: () => waitForExtensionWorker(context),
     extensionUrl: (path) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
     errors,
-    close: () => context.close(),
+    close,
   };
 }

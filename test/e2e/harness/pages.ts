@@ -211,6 +211,15 @@ export async function openPopupFor(profile: Profile, page: Page): Promise<Page> 
   return popup;
 }
 
+/**
+ * tsx (the benches' runner) compiles with esbuild's keepNames, which wraps named functions inside
+ * page.evaluate callbacks in `__name(…)`: give the page that helper (as a string, so nothing
+ * rewrites it). Vitest does not need it.
+ */
+export function allowKeptNames(page: Page): Promise<void> {
+  return page.evaluate('globalThis.__name ??= (target) => target');
+}
+
 /** Saves a screenshot when TOUCHBASE_SCREENSHOTS names a folder; does nothing otherwise. */
 export async function screenshot(target: Page, name: string): Promise<void> {
   const folder = process.env.TOUCHBASE_SCREENSHOTS;
