@@ -86,34 +86,41 @@ export async function sidebarSnapshot(
   customerIds: string[],
   now: Date = new Date(),
 ): Promise<SidebarSnapshot> {
-  const [me, sync, customers, presence] = await Promise.all([
+  const since = daysBefore(now, SUMMARY_DAYS);
+  // All reads at once: a customer's window does not wait for the customer's row.
+  const [me, sync, customers, presence, windows] = await Promise.all([
     db.getMeta('me'),
     db.getMeta('sync'),
     customersByIds(db, customerIds),
     db.presence.where('customerId').anyOf(customerIds).toArray(),
+    Promise.all(customerIds.map((id) => engagementsSince(db, id, since))),
   ]);
-  const views = await Promise.all(
-    customers.map(async (customer) => {
-      const recent = await engagementsSince(db, customer.id, daysBefore(now, SUMMARY_DAYS));
-      return {
-        customer,
-        departments: byDepartment(recent),
-        engagements: await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
-        strip: departmentStrip(recent, now),
-        suggestion: suggestColleague(recent, customer.name, me ?? null),
-        latestByOthers: headsUp(recent, me ?? null, WINDOW_HOURS.max, now)?.engagement ?? null,
-      };
-    }),
-  );
+  const recentById = new Map(customerIds.map((id, index) => [id, windows[index] ?? []]));
   const current = presence.filter(
     (row) => row.colleagueId !== me?.id && Date.parse(row.expiresAt) > now.getTime(),
   );
-  return {
-    me: me ?? null,
-    sync: sync ?? null,
-    customers: views,
-    presence: await presenceWithColleagues(db, current),
-  };
+  const [views, presenceViews] = await Promise.all([
+    Promise.all(
+      customers.map(async (customer): Promise<CustomerView> => {
+        const recent = recentById.get(customer.id) ?? [];
+        return {
+          customer,
+          departments: byDepartment(recent),
+          // Newest first on the same index: when the window holds enough rows, its head is the
+          // latest engagements, and a second read is not needed.
+          engagements:
+            recent.length >= LATEST_ENGAGEMENTS
+              ? recent.slice(0, LATEST_ENGAGEMENTS)
+              : await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
+          strip: departmentStrip(recent, now),
+          suggestion: suggestColleague(recent, customer.name, me ?? null),
+          latestByOthers: headsUp(recent, me ?? null, WINDOW_HOURS.max, now)?.engagement ?? null,
+        };
+      }),
+    ),
+    presenceWithColleagues(db, current),
+  ]);
+  return { me: me ?? null, sync: sync ?? null, customers: views, presence: presenceViews };
 }
 
 export interface FeedDeps {
