@@ -23,6 +23,7 @@ import {
 } from '../../src/protocol';
 import {
   allowKeptNames,
+  cachedRowCounts,
   openOptionsAndConnect,
   type Profile,
   startHarness,
@@ -93,32 +94,6 @@ async function seed(server: TestServer): Promise<void> {
         throw new Error('an engagement was refused');
     }
   }
-}
-
-/** Rows per ledger table in the profile's cache. */
-function cachedCounts(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(async () => {
-    const database = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('touchbase');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      const tables = ['colleagues', 'customers', 'identities', 'engagements'];
-      const transaction = database.transaction(tables);
-      const counts: Record<string, number> = {};
-      for (const table of tables) {
-        const request = transaction.objectStore(table).count();
-        counts[table] = await new Promise<number>((resolve, reject) => {
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      }
-      return counts;
-    } finally {
-      database.close();
-    }
-  });
 }
 
 /**
@@ -303,7 +278,12 @@ export async function benchInitialSync(): Promise<BenchRow[]> {
     // the first sync that succeeds is the initial one (a fresh profile has no lastSyncedAt)
     const { lastSyncedAt } = await waitForSync(optionsPage, connectedAt, 300_000);
     const syncMs = Date.parse(lastSyncedAt ?? '') - connectedAt.getTime();
-    const counts = await cachedCounts(optionsPage);
+    const counts = await cachedRowCounts(optionsPage, [
+      'colleagues',
+      'customers',
+      'identities',
+      'engagements',
+    ]);
     const cachedRows = Object.values(counts).reduce((sum, count) => sum + count, 0);
     const syncRate = cachedRows / (syncMs / 1000);
 

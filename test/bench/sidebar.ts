@@ -30,6 +30,7 @@ import type {
   IdentityKind,
 } from '../../src/protocol';
 import {
+  cachedRowCounts,
   FIXTURES_DIR,
   fixtureUrl,
   type Harness,
@@ -393,31 +394,6 @@ function putRows(page: Page, store: StoreName, rows: readonly object[]): Promise
   );
 }
 
-function countRows(page: Page): Promise<Record<StoreName, number>> {
-  return page.evaluate(async () => {
-    const database = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('touchbase');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      const count = (store: string) =>
-        new Promise<number>((resolve, reject) => {
-          const request = database.transaction(store).objectStore(store).count();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      return {
-        customers: await count('customers'),
-        identities: await count('identities'),
-        engagements: await count('engagements'),
-      };
-    } finally {
-      database.close();
-    }
-  });
-}
-
 /** Bulk customer n: one in ten an organisation (domain identity), the rest people (e-mail). */
 function bulkCustomer(
   n: number,
@@ -516,7 +492,7 @@ async function seedBulk(profile: Profile, colleagueIds: string[]): Promise<numbe
       if (writing.length > 1) await writing.shift();
     }
     await Promise.all(writing);
-    const counts = await countRows(page);
+    const counts = await cachedRowCounts(page, ['customers', 'identities', 'engagements'] as const);
     console.log(
       `sidebar bench: bulk rows written in ${((performance.now() - started) / 1000).toFixed(1)} s; cache holds ${JSON.stringify(counts)}`,
     );

@@ -187,6 +187,34 @@ export async function cachedEngagements(extensionPage: Page): Promise<Record<str
   });
 }
 
+/** Rows in each of `tables` of the profile's cache, read from one of the extension's pages. */
+export function cachedRowCounts<Table extends string>(
+  extensionPage: Page,
+  tables: readonly Table[],
+): Promise<Record<Table, number>> {
+  return extensionPage.evaluate(async (names) => {
+    const database = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('touchbase');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const transaction = database.transaction(names);
+      const counts: Record<string, number> = {};
+      for (const name of names) {
+        const request = transaction.objectStore(name).count();
+        counts[name] = await new Promise<number>((resolve, reject) => {
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      }
+      return counts as Record<Table, number>;
+    } finally {
+      database.close();
+    }
+  }, tables as Table[]);
+}
+
 /**
  * The tab id the extension knows `page` by. The extension may not read tab URLs (no "tabs"
  * permission), so bring the page to the front and ask the worker for the active tab.
