@@ -3,9 +3,9 @@
  * Lives in `storage.session` (memory only, trusted extension contexts only — the default access
  * level, which keeps it away from content scripts), so it survives the worker being stopped.
  */
-import { type HeadsUp, headsUp, windowStart } from '../cache/coordination';
+import { type HeadsUp, headsUp } from '../cache/coordination';
 import type { TouchbaseDb } from '../cache/db';
-import { engagementsSince } from '../cache/queries';
+import { touchesWithin } from '../cache/queries';
 import type { Mention } from '../identity/matcher';
 import { browser } from '../platform/browser';
 import {
@@ -190,8 +190,7 @@ async function badgeTab(db: TouchbaseDb, state: TabState): Promise<void> {
 
 /**
  * The most recent heads-up among the tab's identified customers (a customer only mentioned in
- * the text is weaker evidence; the sidebar folds those too). Reads only the window's rows of
- * each customer, on the `[customerId+occurredAt]` index.
+ * the text is weaker evidence; the sidebar folds those too), from each customer's tally.
  */
 async function tabHeadsUp(db: TouchbaseDb, state: TabState): Promise<TabHeadsUp | null> {
   const identified = state.matches.filter((match) => match.evidence !== 'mentioned');
@@ -201,11 +200,16 @@ async function tabHeadsUp(db: TouchbaseDb, state: TabState): Promise<TabHeadsUp 
     db.getMeta('me'),
   ]);
   const now = new Date();
-  const since = windowStart(now, windowHours);
   let found: { customerId: string; headsUp: HeadsUp } | undefined;
   for (const { customerId } of identified) {
-    const rows = await engagementsSince(db, customerId, since);
-    const candidate = headsUp(rows, me ?? null, windowHours, now);
+    // Each colleague's newest touch is all a heads-up needs.
+    const touches = await touchesWithin(db, customerId, [windowHours / 24], now);
+    const candidate = headsUp(
+      touches.map((touch) => touch.latest),
+      me ?? null,
+      windowHours,
+      now,
+    );
     if (
       candidate &&
       candidate.engagement.occurredAt > (found?.headsUp.engagement.occurredAt ?? '')

@@ -6,14 +6,13 @@
  */
 import type { Channel, Colleague, Direction } from '../protocol';
 import type { CachedColleague, PresenceRow } from './db';
-import type { EngagementRow } from './queries';
+import type { ColleagueTouches, EngagementRow } from './queries';
 
 const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** The options page's bounds for `settings.coordinationWindowHours` (default 48). */
 export const WINDOW_HOURS = { min: 1, max: 720 } as const;
-/** The strip's periods; the longest must not exceed the rows the feed reads (90 days). */
+/** The strip's periods; the longest is the sidebar's summary period (90 days). */
 export const STRIP_DAYS = [30, 90] as const;
 
 /** What a colleague did, by channel and direction: "Priya (Support) replied to a ticket …". */
@@ -93,27 +92,26 @@ export interface DepartmentStrip {
 }
 
 /**
- * Which departments touched the customer in the last 30 and the last 90 days (a period includes
- * its first instant), the user's own department included. Rows whose colleague is missing have
- * no department and are left out.
+ * Which departments touched the customer in the last 30 and the last 90 days, the user's own
+ * department included, from touches counted for both periods (touchesWithin with STRIP_DAYS).
  */
-export function departmentStrip(
-  engagements: readonly EngagementRow[],
-  now: Date,
-): DepartmentStrip[] {
+export function departmentStrip(touches: readonly ColleagueTouches[]): DepartmentStrip[] {
   return STRIP_DAYS.map((days) => {
-    const since = now.getTime() - days * DAY_MS;
     const counts = new Map<string, DepartmentCount>();
-    for (const engagement of engagements) {
-      const department = engagement.colleague?.department;
-      if (department === undefined || Date.parse(engagement.occurredAt) < since) continue;
-      const count = counts.get(department);
+    for (const { colleague, lastTouch, counts: byPeriod } of touches) {
+      const touchCount = byPeriod[days] ?? 0;
+      if (touchCount === 0) continue;
+      const count = counts.get(colleague.department);
       if (!count) {
-        counts.set(department, { department, touches: 1, lastTouch: engagement.occurredAt });
+        counts.set(colleague.department, {
+          department: colleague.department,
+          touches: touchCount,
+          lastTouch,
+        });
         continue;
       }
-      count.touches += 1;
-      if (engagement.occurredAt > count.lastTouch) count.lastTouch = engagement.occurredAt;
+      count.touches += touchCount;
+      if (lastTouch > count.lastTouch) count.lastTouch = lastTouch;
     }
     const departments = [...counts.values()].sort((a, b) => b.lastTouch.localeCompare(a.lastTouch));
     return { days, departments };

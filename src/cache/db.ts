@@ -15,6 +15,13 @@ import type {
   MutationName,
   Visibility,
 } from '../protocol';
+import {
+  type CustomerTouches,
+  dayOf,
+  TOUCHES_TABLE,
+  tallyInto,
+  touchesMiddleware,
+} from './touches';
 
 export type CachedColleague = Colleague;
 export type CachedCustomer = Customer & {
@@ -109,6 +116,8 @@ export class TouchbaseDb extends Dexie {
   outbox!: EntityTable<OutboxRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
   presence!: Dexie.Table<PresenceRow, [string, string]>;
+  /** who engaged with each customer, kept by touchesMiddleware (src/cache/touches.ts) */
+  customerTouches!: EntityTable<CustomerTouches, 'customerId'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -122,6 +131,19 @@ export class TouchbaseDb extends Dexie {
       meta: 'key',
     });
     this.version(2).stores({ presence: '[colleagueId+customerId], customerId, expiresAt' });
+    // Tallies replace reading a customer's 90 days of rows; the colleagueId index was never read
+    // and cost every synced engagement a write.
+    this.version(3)
+      .stores({ engagements: 'id, [customerId+occurredAt]', [TOUCHES_TABLE]: 'customerId' })
+      .upgrade(async (transaction) => {
+        const tallies = new Map<string, CustomerTouches>();
+        const today = dayOf(Date.now());
+        await transaction
+          .table<CachedEngagement>('engagements')
+          .each((row) => tallyInto(tallies, row, today));
+        await transaction.table(TOUCHES_TABLE).bulkPut([...tallies.values()]);
+      });
+    this.use(touchesMiddleware);
     // A page still running old code must not block a newer worker's upgrade: close and reload.
     this.on('versionchange', () => {
       this.close();

@@ -12,6 +12,7 @@ import type {
   PresenceRow,
   TouchbaseDb,
 } from './db';
+import { dayOf, dayStart } from './touches';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -44,20 +45,6 @@ export async function engagementsFor(
   return withColleagues(db, engagements);
 }
 
-/** Every engagement with a customer from `since` on (inclusive), newest first, with colleagues. */
-export async function engagementsSince(
-  db: TouchbaseDb,
-  customerId: string,
-  since: Date,
-): Promise<EngagementRow[]> {
-  const engagements = await db.engagements
-    .where('[customerId+occurredAt]')
-    .between([customerId, since.toISOString()], [customerId, Dexie.maxKey], true, true)
-    .reverse()
-    .toArray();
-  return withColleagues(db, engagements);
-}
-
 export interface PresenceView extends PresenceRow {
   /** undefined when the colleague row has not arrived (yet) */
   colleague?: CachedColleague;
@@ -69,6 +56,85 @@ export function presenceWithColleagues(
   rows: PresenceRow[],
 ): Promise<PresenceView[]> {
   return withColleagues(db, rows);
+}
+
+/** A colleague's engagements with one customer, from its tally (src/cache/touches.ts). */
+export interface ColleagueTouches {
+  colleague: CachedColleague;
+  /** occurredAt of the colleague's newest engagement with the customer */
+  lastTouch: string;
+  /** how many engagements fall in each period asked for, keyed by the period's length in days */
+  counts: Record<number, number>;
+  latest: EngagementRow;
+  /** their newest two-way engagement within the longest period, if any */
+  latestTwoWay?: EngagementRow;
+}
+
+/**
+ * The colleagues who engaged with a customer in the longest of `periods` (days before `now`,
+ * each including its first instant), with their counts in each. The tally counts whole days;
+ * the day a period starts on is partly inside it, so that day's few rows are read. Colleagues
+ * whose row is not cached are left out (there is nobody to name).
+ */
+export async function touchesWithin(
+  db: TouchbaseDb,
+  customerId: string,
+  periods: readonly number[],
+  now: Date = new Date(),
+): Promise<ColleagueTouches[]> {
+  const starts = periods.map((days) => daysBefore(now, days));
+  const [tally, ...firstDays] = await Promise.all([
+    db.customerTouches.get(customerId),
+    ...starts.map((since) =>
+      db.engagements
+        .where('[customerId+occurredAt]')
+        .between(
+          [customerId, since.toISOString()],
+          [customerId, new Date(dayStart(dayOf(since.getTime()) + 1)).toISOString()],
+          true,
+          false,
+        )
+        .toArray(),
+    ),
+  ]);
+  if (!tally) return [];
+  const longest = Math.max(...periods);
+  const longestSince = daysBefore(now, longest).toISOString();
+  const found: Omit<ColleagueTouches, 'colleague'>[] = [];
+  const colleagueIds: string[] = [];
+  for (const [colleagueId, { days, latest, latestTwoWay }] of Object.entries(tally.colleagues)) {
+    const counts: Record<number, number> = {};
+    periods.forEach((period, index) => {
+      const firstWholeDay = dayOf((starts[index] as Date).getTime()) + 1;
+      let count = (firstDays[index] ?? []).filter((row) => row.colleagueId === colleagueId).length;
+      for (const [day, dayCount] of Object.entries(days)) {
+        if (Number(day) >= firstWholeDay) count += dayCount;
+      }
+      counts[period] = count;
+    });
+    if ((counts[longest] ?? 0) === 0) continue;
+    colleagueIds.push(colleagueId);
+    found.push({
+      lastTouch: latest.occurredAt,
+      counts,
+      latest,
+      ...(latestTwoWay && latestTwoWay.occurredAt >= longestSince ? { latestTwoWay } : {}),
+    });
+  }
+  const colleagues = await colleaguesById(db, colleagueIds);
+  return found.flatMap((touches, index) => {
+    const colleague = colleagues.get(colleagueIds[index] ?? '');
+    if (!colleague) return [];
+    const { latestTwoWay } = touches;
+    return [
+      {
+        ...touches,
+        colleague,
+        latest: { ...touches.latest, colleague },
+        ...(latestTwoWay ? { latestTwoWay: { ...latestTwoWay, colleague } } : {}),
+      },
+    ];
+  });
 }
 
 export interface ColleagueTouch {
@@ -88,8 +154,7 @@ export interface DepartmentTouches {
 
 /**
  * Who engaged with a customer in the last `sinceDays` days, grouped by department: departments
- * and the colleagues in each ordered by most recent touch first. Engagements whose colleague row
- * is missing are left out (there is nobody to name).
+ * and the colleagues in each ordered by most recent touch first.
  */
 export async function colleagueSummary(
   db: TouchbaseDb,
@@ -97,33 +162,27 @@ export async function colleagueSummary(
   sinceDays = 90,
   now: Date = new Date(),
 ): Promise<DepartmentTouches[]> {
-  return byDepartment(await engagementsSince(db, customerId, daysBefore(now, sinceDays)));
+  return byDepartment(await touchesWithin(db, customerId, [sinceDays], now), sinceDays);
 }
 
-/** colleagueSummary over rows already read (the sidebar feed reads them once for several uses). */
-export function byDepartment(engagements: EngagementRow[]): DepartmentTouches[] {
-  const touches = new Map<string, ColleagueTouch>();
-  for (const { colleague, occurredAt } of engagements) {
-    if (!colleague) continue;
-    const touch = touches.get(colleague.id);
-    if (!touch) {
-      touches.set(colleague.id, { colleague, lastTouch: occurredAt, count: 1 });
-      continue;
-    }
-    touch.count += 1;
-    if (occurredAt > touch.lastTouch) touch.lastTouch = occurredAt;
-  }
-
+/** colleagueSummary over touches already read (the sidebar feed reads them once for several uses). */
+export function byDepartment(touches: ColleagueTouches[], days: number): DepartmentTouches[] {
   const departments = new Map<string, DepartmentTouches>();
-  for (const touch of touches.values()) {
-    const name = touch.colleague.department;
-    const department = departments.get(name);
+  for (const { colleague, lastTouch, counts } of touches) {
+    const count = counts[days] ?? 0;
+    if (count === 0) continue;
+    const touch: ColleagueTouch = { colleague, lastTouch, count };
+    const department = departments.get(colleague.department);
     if (!department) {
-      departments.set(name, { department: name, colleagues: [touch], lastTouch: touch.lastTouch });
+      departments.set(colleague.department, {
+        department: colleague.department,
+        colleagues: [touch],
+        lastTouch,
+      });
       continue;
     }
     department.colleagues.push(touch);
-    if (touch.lastTouch > department.lastTouch) department.lastTouch = touch.lastTouch;
+    if (lastTouch > department.lastTouch) department.lastTouch = lastTouch;
   }
   const newestFirst = (a: { lastTouch: string }, b: { lastTouch: string }) =>
     b.lastTouch.localeCompare(a.lastTouch);
@@ -160,15 +219,21 @@ export function identitiesFor(db: TouchbaseDb, customerId: string): Promise<Cach
   return db.identities.where('customerId').equals(customerId).toArray();
 }
 
+async function colleaguesById(
+  db: TouchbaseDb,
+  ids: string[],
+): Promise<Map<string, CachedColleague>> {
+  const found = await db.colleagues.bulkGet(ids);
+  return new Map(
+    found.filter((row): row is CachedColleague => row !== undefined).map((row) => [row.id, row]),
+  );
+}
+
 /** Each row with its colleague (one bulk read for all of them). */
 async function withColleagues<Row extends { colleagueId: string }>(
   db: TouchbaseDb,
   rows: Row[],
 ): Promise<(Row & { colleague?: CachedColleague })[]> {
-  const ids = [...new Set(rows.map((row) => row.colleagueId))];
-  const found = await db.colleagues.bulkGet(ids);
-  const colleagues = new Map(
-    found.filter((row): row is CachedColleague => row !== undefined).map((row) => [row.id, row]),
-  );
+  const colleagues = await colleaguesById(db, [...new Set(rows.map((row) => row.colleagueId))]);
   return rows.map((row) => ({ ...row, colleague: colleagues.get(row.colleagueId) }));
 }

@@ -13,6 +13,7 @@ import {
   type DepartmentStrip,
   departmentStrip,
   headsUp,
+  STRIP_DAYS,
   type Suggestion,
   suggestColleague,
   WINDOW_HOURS,
@@ -23,12 +24,11 @@ import {
   byDepartment,
   customersByIds,
   type DepartmentTouches,
-  daysBefore,
   type EngagementRow,
   engagementsFor,
-  engagementsSince,
   type PresenceView,
   presenceWithColleagues,
+  touchesWithin,
 } from '../cache/queries';
 import type { Colleague } from '../protocol';
 import type { NoteDraft } from '../ui/notes';
@@ -36,6 +36,8 @@ import type { NoteDraft } from '../ui/notes';
 export const SIDEBAR_FEED_PORT = 'touchbase-sidebar-feed';
 export const SUMMARY_DAYS = 90;
 export const LATEST_ENGAGEMENTS = 20;
+/** the periods the feed counts touches in: the strip's and the summary's */
+const PERIODS = [...new Set([...STRIP_DAYS, SUMMARY_DAYS])];
 
 export interface CustomerView {
   customer: CachedCustomer;
@@ -80,47 +82,53 @@ export type FeedMessage =
   | { type: 'snapshot'; snapshot: SidebarSnapshot }
   | { type: 'noteSaved'; requestId: number; error?: string };
 
-/** Everything the sidebar shows for these customers, read in one pass over the indexes. */
+/**
+ * Everything the sidebar shows for these customers: each one's tally and latest engagements, not
+ * its 90 days of rows, so a busy customer costs what a quiet one does.
+ */
 export async function sidebarSnapshot(
   db: TouchbaseDb,
   customerIds: string[],
   now: Date = new Date(),
 ): Promise<SidebarSnapshot> {
-  const since = daysBefore(now, SUMMARY_DAYS);
-  // All reads at once: a customer's window does not wait for the customer's row.
-  const [me, sync, customers, presence, windows] = await Promise.all([
+  // All reads at once: a customer's touches do not wait for the customer's row.
+  const [me, sync, customers, presence, touches, latest] = await Promise.all([
     db.getMeta('me'),
     db.getMeta('sync'),
     customersByIds(db, customerIds),
     db.presence.where('customerId').anyOf(customerIds).toArray(),
-    Promise.all(customerIds.map((id) => engagementsSince(db, id, since))),
+    Promise.all(customerIds.map((id) => touchesWithin(db, id, PERIODS, now))),
+    Promise.all(customerIds.map((id) => engagementsFor(db, id, LATEST_ENGAGEMENTS))),
   ]);
-  const recentById = new Map(customerIds.map((id, index) => [id, windows[index] ?? []]));
+  const indexOf = new Map(customerIds.map((id, index) => [id, index]));
   const current = presence.filter(
     (row) => row.colleagueId !== me?.id && Date.parse(row.expiresAt) > now.getTime(),
   );
-  const [views, presenceViews] = await Promise.all([
-    Promise.all(
-      customers.map(async (customer): Promise<CustomerView> => {
-        const recent = recentById.get(customer.id) ?? [];
-        return {
-          customer,
-          departments: byDepartment(recent),
-          // Newest first on the same index: when the window holds enough rows, its head is the
-          // latest engagements, and a second read is not needed.
-          engagements:
-            recent.length >= LATEST_ENGAGEMENTS
-              ? recent.slice(0, LATEST_ENGAGEMENTS)
-              : await engagementsFor(db, customer.id, LATEST_ENGAGEMENTS),
-          strip: departmentStrip(recent, now),
-          suggestion: suggestColleague(recent, customer.name, me ?? null),
-          latestByOthers: headsUp(recent, me ?? null, WINDOW_HOURS.max, now)?.engagement ?? null,
-        };
-      }),
-    ),
-    presenceWithColleagues(db, current),
-  ]);
-  return { me: me ?? null, sync: sync ?? null, customers: views, presence: presenceViews };
+  const views = customers.map((customer): CustomerView => {
+    const index = indexOf.get(customer.id) ?? -1;
+    const recent = touches[index] ?? [];
+    const twoWay = recent.flatMap((touch) => (touch.latestTwoWay ? [touch.latestTwoWay] : []));
+    return {
+      customer,
+      departments: byDepartment(recent, SUMMARY_DAYS),
+      engagements: latest[index] ?? [],
+      strip: departmentStrip(recent),
+      suggestion: suggestColleague(twoWay, customer.name, me ?? null),
+      latestByOthers:
+        headsUp(
+          recent.map((touch) => touch.latest),
+          me ?? null,
+          WINDOW_HOURS.max,
+          now,
+        )?.engagement ?? null,
+    };
+  });
+  return {
+    me: me ?? null,
+    sync: sync ?? null,
+    customers: views,
+    presence: await presenceWithColleagues(db, current),
+  };
 }
 
 export interface FeedDeps {

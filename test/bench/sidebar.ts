@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 import type { CachedCustomer, CachedEngagement, CachedIdentity } from '../../src/cache/db';
 import { toCachedCustomer } from '../../src/cache/pull';
+import { type CustomerTouches, dayOf, tallyInto } from '../../src/cache/touches';
 import { normaliseIdentity } from '../../src/identity/keys';
 import type {
   Channel,
@@ -367,7 +368,7 @@ async function serviceWorkerHeap(page: Page): Promise<number> {
   }
 }
 
-type StoreName = 'customers' | 'identities' | 'engagements';
+type StoreName = 'customers' | 'identities' | 'engagements' | 'customerTouches';
 
 /** Writes rows into one store of the extension's IndexedDB, in one transaction, from its page. */
 function putRows(page: Page, store: StoreName, rows: readonly object[]): Promise<void> {
@@ -464,21 +465,27 @@ function* bulkChunks(colleagueIds: string[]): Generator<[StoreName, object[]]> {
     yield ['identities', pairs.map(([, identity]) => identity)];
   }
   const engagementIds = sortedIds(BULK_ENGAGEMENTS);
+  // The tallies the cache keeps beside the engagements (src/cache/touches.ts), as it would.
+  const tallies = new Map<string, CustomerTouches>();
+  const today = dayOf(Date.now());
   for (let start = 0; start < BULK_ENGAGEMENTS; start += CHUNK_ROWS) {
-    yield [
-      'engagements',
-      engagementIds.slice(start, start + CHUNK_ROWS).map((id, i) => {
-        const n = start + i;
-        return bulkEngagement(n, id, spread(customerIds, n), spread(colleagueIds, n >>> 2));
-      }),
-    ];
+    const rows = engagementIds.slice(start, start + CHUNK_ROWS).map((id, i) => {
+      const n = start + i;
+      return bulkEngagement(n, id, spread(customerIds, n), spread(colleagueIds, n >>> 2));
+    });
+    for (const row of rows) tallyInto(tallies, row, today);
+    yield ['engagements', rows];
+  }
+  const touches = [...tallies.values()];
+  for (let start = 0; start < touches.length; start += CHUNK_ROWS) {
+    yield ['customerTouches', touches.slice(start, start + CHUNK_ROWS)];
   }
 }
 
 /**
  * BULK_CUSTOMERS customers (and their identities) and BULK_ENGAGEMENTS engagements by the real
- * colleagues, straight into
- * the extension's IndexedDB from its options page. One chunk more is sent while IndexedDB
+ * colleagues, with the customers' tallies, straight into the extension's IndexedDB from its
+ * options page. One chunk more is sent while IndexedDB
  * commits the last. The worker's Dexie never sees these raw writes: the next phase restarts it
  * before measuring. Returns the seconds it took.
  */
@@ -492,7 +499,12 @@ async function seedBulk(profile: Profile, colleagueIds: string[]): Promise<numbe
       if (writing.length > 1) await writing.shift();
     }
     await Promise.all(writing);
-    const counts = await cachedRowCounts(page, ['customers', 'identities', 'engagements'] as const);
+    const counts = await cachedRowCounts(page, [
+      'customers',
+      'identities',
+      'engagements',
+      'customerTouches',
+    ] as const);
     console.log(
       `sidebar bench: bulk rows written in ${((performance.now() - started) / 1000).toFixed(1)} s; cache holds ${JSON.stringify(counts)}`,
     );

@@ -143,10 +143,10 @@ afterEach(() => {
 });
 
 /**
- * Room for the note and its engagement but not the outbox row: the last write of the
- * transaction is the one refused, so all-or-none is tested where it is hardest.
+ * Room for the note, its engagement and the customer's tally but not the outbox row: the last
+ * write of the transaction is the one refused, so all-or-none is tested where it is hardest.
  */
-const ROOM_FOR_TWO_OF_THREE = 2;
+const ROOM_FOR_ALL_BUT_THE_OUTBOX = 3;
 
 describe.each([
   {
@@ -186,7 +186,7 @@ describe.each([
       visibility: 'restricted',
     });
 
-    disk.room = ROOM_FOR_TWO_OF_THREE;
+    disk.room = ROOM_FOR_ALL_BUT_THE_OUTBOX;
     await save(root);
     const alert = await waitFor(() => {
       const found = root.querySelector('.note-form [role="alert"]');
