@@ -16,7 +16,7 @@ import {
   tabStateKey,
 } from '../platform/messaging';
 import { getSettings } from '../platform/settings';
-import { mentionsIn, namesChanged, resolveMentions } from './mentions';
+import { matcherReady, mentionsIn, namesChanged, resolveMentions } from './mentions';
 import { resolveCandidates } from './resolver';
 
 /**
@@ -56,22 +56,26 @@ export function updateTab(
   report: CandidateReport,
 ): Promise<TabState> {
   return inOrder(tabId, async () => {
+    const { site, url, candidates, mentionText } = report;
+    if (typeof mentionText === 'string' && mentionText.trim() && !matcherReady(db)) {
+      // The customers the page identifies do not wait for the name matcher to be rebuilt; the
+      // ones its text mentions follow when it is.
+      await publishTab(db, tabId, { site, url, candidates, mentions: [] });
+    }
     // No text: unchanged since the tab's last report, whose names still hold.
     const mentions =
-      typeof report.mentionText === 'string'
-        ? await mentionsIn(db, report.mentionText)
+      typeof mentionText === 'string'
+        ? await mentionsIn(db, mentionText)
         : ((await storedReport(tabId))?.mentions ?? []);
-    const stored: StoredReport = {
-      site: report.site,
-      url: report.url,
-      candidates: report.candidates,
-      mentions,
-    };
-    const state = await resolveTab(db, tabId, stored);
-    await browser.storage.session.set({ [tabStateKey(tabId)]: state, [reportKey(tabId)]: stored });
-    await badgeTab(db, state);
-    return state;
+    return publishTab(db, tabId, { site, url, candidates, mentions });
   });
+}
+
+async function publishTab(db: TouchbaseDb, tabId: number, stored: StoredReport): Promise<TabState> {
+  const state = await resolveTab(db, tabId, stored);
+  await browser.storage.session.set({ [tabStateKey(tabId)]: state, [reportKey(tabId)]: stored });
+  await badgeTab(db, state);
+  return state;
 }
 
 async function storedReport(tabId: number): Promise<StoredReport | undefined> {

@@ -7,7 +7,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TouchbaseDb } from '../../src/cache/db';
 import { toCachedCustomer } from '../../src/cache/pull';
-import { type CandidateReport, sendMessage, type TabState } from '../../src/platform/messaging';
+import { browser } from '../../src/platform/browser';
+import {
+  type CandidateReport,
+  sendMessage,
+  type TabState,
+  tabStateKey,
+} from '../../src/platform/messaging';
 
 const session = new Map<string, unknown>();
 const badges = new Map<number, string>();
@@ -186,6 +192,25 @@ describe('customers mentioned in the page text', () => {
     ]);
     expect(badges.get(7)).toBe('3');
     expect(JSON.stringify([...session])).not.toContain('secret-project');
+  });
+
+  it('publishes the identified customers before the name matcher is built, then the mentioned', async () => {
+    const published: (string[] | undefined)[] = [];
+    const { set } = browser.storage.session;
+    const spy = vi.spyOn(browser.storage.session, 'set').mockImplementation(async (items) => {
+      const state = items[tabStateKey(7)] as TabState | undefined;
+      published.push(state?.matches.map((match) => match.customerId));
+      return set(items);
+    });
+    try {
+      // The customers written above dropped any matcher: this report finds it cold.
+      await updateTab(db, 7, withText(gmail(['jane@acme.example']), 'Say hi to Omar Haddad'));
+      // Warm now: one publication, with both.
+      await updateTab(db, 7, withText(gmail(['jane@acme.example']), 'Omar Haddad again'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(published).toEqual([['jane'], ['jane', 'omar'], ['jane', 'omar']]);
   });
 
   it('keeps what it found while the text is unchanged, and clears it with empty text', async () => {

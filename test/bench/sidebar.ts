@@ -604,6 +604,9 @@ export async function benchSidebar(): Promise<BenchRow[]> {
     console.log(
       `sidebar bench: small cache ${SHOWN_CUSTOMERS} customers, ${smallEngagements.toLocaleString('en')} engagements; ${largeTab.warm.length} samples a profile; seeding ${seedSeconds.toFixed(1)} s; ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
     );
+    console.log(
+      `sidebar bench: each thread, ms (small | large cache): ${smallTab.warm.join(' ')} | ${largeTab.warm.join(' ')}; after a restart ${smallTab.cold.join(' ')} | ${largeTab.cold.join(' ')}`,
+    );
     const p95 = percentile(largeTab.warm, 95);
     const mb = (bytes: number) => bytes / 1024 / 1024;
     const count = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
