@@ -77,10 +77,13 @@ async function start(adapter: SiteAdapter) {
   });
 
   const watcher = watchPage({
-    onFrame() {
-      if (extensionAlive()) return scanner.scan();
-      stop();
-      return false;
+    // Mounting the sidebar host, or putting it back, is no change of the page.
+    isOwn: sidebar.isHost,
+    onFrame(changes) {
+      if (!extensionAlive()) return stop();
+      scanner.scan(changes);
+      // Text changes elsewhere cannot change the next scan: they cost it nothing.
+      watcher.watchText(scanner.textElements());
     },
   });
   // Writing starts and stops without DOM changes too: the focus moves, a textarea's value

@@ -41,6 +41,8 @@ export interface SidebarHost {
   toggle(): void;
   /** removes the host from the page (the extension went away) */
   destroy(): void;
+  /** whether `node` is the host element */
+  isHost(node: Node): boolean;
 }
 
 export interface SidebarHostOptions {
@@ -141,5 +143,6 @@ export function createSidebarHost({
       host = undefined;
       visible = false;
     },
+    isHost: (node) => node === host,
   };
 }

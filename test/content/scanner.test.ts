@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, test, vi } from 'vitest';
-import { createScanner, mentionText, type ScannerOptions } from '../../src/content/scanner';
+import type { PageChanges } from '../../src/content/page-watcher';
+import { createScanner, readMentions, type ScannerOptions } from '../../src/content/scanner';
 import { linkedin } from '../../src/content/sites/linkedin';
 import type { SiteAdapter } from '../../src/content/sites/types';
 import {
@@ -33,9 +34,9 @@ function setup() {
 
 test('reports only when the candidate set changes, and an empty set to clear the tab', () => {
   const { scanner, location, keys, reports } = setup();
-  // scan() says whether it reported: the page watcher waits longer after scans that did not
-  expect(scanner.scan()).toBe(true);
-  expect(scanner.scan()).toBe(false);
+  scanner.scan();
+  scanner.scan();
+  expect(reports).toHaveLength(1);
   location.href = 'https://www.linkedin.com/in/jane-doe-4a1b2c3/details/experience/';
   scanner.scan();
   expect(keys()).toEqual([['linkedin:jane-doe-4a1b2c3']]);
@@ -123,10 +124,14 @@ describe('mention text', () => {
   });
 
   it('collects the text of the mention elements, each once, and nothing else', () => {
-    expect(mentionText(document, 'article p, .comment')).toBe(
-      'Met Jane Doe\nat Acme HQ nested\nOmar Haddad agrees\n',
-    );
-    expect(mentionText(document, 'article p')).not.toContain('ad');
+    const { elements, text } = readMentions(document, 'article p, .comment');
+    expect(text).toBe('Met Jane Doe\nat Acme HQ nested\nOmar Haddad agrees\n');
+    // The nested comment is part of its paragraph's text.
+    expect(elements).toEqual([
+      ...document.querySelectorAll('article p'),
+      document.querySelector('div.comment'),
+    ]);
+    expect(readMentions(document, 'article p').text).not.toContain('ad');
   });
 
   it('sends the text with the first report, then only when it changed', () => {
@@ -168,8 +173,10 @@ describe('mention text', () => {
   });
 
   it('caps the text at MAX_MENTION_TEXT without cutting a word in half', () => {
-    document.body.innerHTML = `<article><p>${'Acme Robotics '.repeat(MAX_MENTION_TEXT / 10)}</p></article>`;
-    const text = mentionText(document, 'article p');
+    document.body.innerHTML = `<article><p>${'Acme Robotics '.repeat(MAX_MENTION_TEXT / 10)}</p><p>Zoë</p></article>`;
+    const { elements, text } = readMentions(document, 'article p');
+    // The paragraph past the cut is not read: its text changing changes nothing.
+    expect(elements).toEqual([document.querySelector('article p')]);
     expect(text.length).toBeLessThanOrEqual(MAX_MENTION_TEXT);
     expect(text.length).toBeGreaterThan(MAX_MENTION_TEXT - 20);
     expect(text.trimEnd().split(' ').at(-1)).toMatch(/^(Acme|Robotics)$/);
@@ -267,5 +274,129 @@ describe('composing', () => {
     const { scanner, reports } = scannerWriting(undefined);
     scanner.scan();
     expect(reports[0]).not.toHaveProperty('composing');
+  });
+});
+
+describe('reading only what changed', () => {
+  const JANE: Candidate = { key: 'email:jane@acme.com', strength: 'strong', role: 'from' };
+  const OMAR: Candidate = { key: 'email:omar@acme.com', strength: 'strong', role: 'from' };
+
+  /** A mail list whose adapter can read inserted rows on their own. */
+  function listScanner(extractInserted: SiteAdapter['extractInserted']) {
+    const calls = { extract: 0, composingTo: 0, textElements: 0 };
+    const reports: CandidateReport[] = [];
+    const location = { href: 'https://mail.example/#inbox' };
+    const adapter: SiteAdapter = {
+      id: 'mail',
+      exampleUrls: [],
+      runsOn: () => true,
+      detect: () => true,
+      mentionSelector: 'article',
+      extract: () => {
+        calls.extract++;
+        return [JANE];
+      },
+      composingTo: () => {
+        calls.composingTo++;
+        return ['email:omar@acme.com'];
+      },
+      textElements: (doc) => {
+        calls.textElements++;
+        return [...doc.querySelectorAll('h1')];
+      },
+      extractInserted,
+    };
+    const scanner = createScanner({
+      adapter,
+      doc: document,
+      location,
+      isEnabled: () => true,
+      onChange: (report) => reports.push(report),
+    });
+    return { scanner, calls, reports, location };
+  }
+
+  const inserted = (): PageChanges => {
+    const row = document.createElement('li');
+    document.body.append(row);
+    // The watcher hands over MutationRecords; their contents are the adapter's business.
+    return { full: false, insertions: [{ target: document.body } as unknown as MutationRecord] };
+  };
+
+  beforeEach(() => {
+    document.body.innerHTML = '<h1>Inbox</h1><article>Met Jane Doe</article><p>footer</p>';
+  });
+
+  test("insertions the adapter can read go to extractInserted alone, with the last scan's candidates", () => {
+    const hook = vi.fn(
+      (
+        _doc: Document,
+        _url: URL,
+        previous: Candidate[],
+        _insertions: readonly MutationRecord[],
+      ) => [...previous, OMAR],
+    );
+    const { scanner, calls, reports } = listScanner(hook);
+    scanner.scan();
+    const changes = inserted();
+    scanner.scan(changes);
+    expect(hook).toHaveBeenCalledOnce();
+    expect(hook.mock.calls[0]?.[2]).toEqual([JANE]);
+    expect(hook.mock.calls[0]?.[3]).toBe(changes.insertions);
+    expect(calls).toEqual({ extract: 1, composingTo: 1, textElements: 1 });
+    // The new candidates are reported; the text and whom the user writes to did not change.
+    expect(reports).toHaveLength(2);
+    expect(reports[1]).toEqual({
+      site: 'mail',
+      url: 'https://mail.example/#inbox',
+      candidates: [JANE, OMAR],
+    });
+
+    // The previous list itself back: nothing to report, nothing signed again.
+    hook.mockImplementation((_doc, _url, previous) => previous);
+    scanner.scan(inserted());
+    expect(reports).toHaveLength(2);
+    expect(hook.mock.calls[1]?.[2]).toEqual([JANE, OMAR]);
+  });
+
+  test('the page is read again as a whole when the adapter cannot tell, the URL changed or the watcher says so', () => {
+    const hook = vi.fn((): Candidate[] | undefined => undefined);
+    const { scanner, calls, location } = listScanner(hook);
+    scanner.scan();
+    scanner.scan(inserted());
+    expect(calls.extract).toBe(2);
+
+    hook.mockImplementation(() => [OMAR]);
+    location.href = 'https://mail.example/#sent';
+    scanner.scan(inserted());
+    expect(calls.extract).toBe(3);
+    scanner.scan({ full: true, insertions: [] });
+    expect(calls.extract).toBe(4);
+    expect(hook).toHaveBeenCalledOnce();
+    scanner.scan(inserted());
+    expect(hook).toHaveBeenCalledTimes(2);
+  });
+
+  test("text elements: the adapter's and the mention elements; none for a site switched off; any without the adapter's", () => {
+    const { scanner } = listScanner(undefined);
+    scanner.scan();
+    expect(scanner.textElements()).toEqual([
+      document.querySelector('h1'),
+      document.querySelector('article'),
+    ]);
+
+    let enabled = true;
+    const off = createScanner({
+      adapter: linkedin,
+      doc: document,
+      location: { href: 'https://www.linkedin.com/feed/' },
+      isEnabled: () => enabled,
+      onChange: () => {},
+    });
+    off.scan();
+    expect(off.textElements()).toBeNull();
+    enabled = false;
+    off.scan();
+    expect(off.textElements()).toEqual([]);
   });
 });

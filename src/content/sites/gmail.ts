@@ -85,6 +85,7 @@ function threadCandidates(doc: Document, own: string | null): Candidate[] {
 
 /** Gmail keeps the views it navigated away from in the page, hidden by an inline style. */
 const HIDDEN = '[style*="display: none"]';
+const GRID = '[role="grid"]';
 
 /** A list's rows in page order; a table's live `rows` is read only as far as the scan goes. */
 function rowsOf(grid: Element): Iterable<Element> {
@@ -94,29 +95,100 @@ function rowsOf(grid: Element): Iterable<Element> {
 }
 
 /**
- * Every visible row's participants, no focus: the adapter cannot tell which row matters. The
- * worker reads a report's first MAX_CANDIDATES keys, here the top rows' (one role, no focus), so
- * the scan stops there: a list of thousands of rows costs what one of a few hundred does.
+ * Adds the participants of `rows` to `candidates` (once per key, `keys` holding those already
+ * there) until there are MAX_CANDIDATES keys. The worker reads a report's first MAX_CANDIDATES
+ * keys, here the top rows' (one role, no focus), so the scan stops there: a list of thousands of
+ * rows costs what one of a few hundred does. Returns false once the list is full.
  */
-function listCandidates(doc: Document, own: string | null, outgoing: boolean): Candidate[] {
-  const role = outgoing ? 'to' : 'from';
-  const candidates: Candidate[] = [];
-  const keys = new Set<string>();
-  for (const grid of doc.querySelectorAll('[role="main"] [role="grid"]')) {
-    if (grid.closest(HIDDEN)) continue;
-    for (const row of rowsOf(grid)) {
-      if (row.getAttribute('role') !== 'row') continue;
-      for (const participant of row.querySelectorAll('[email]')) {
-        if (keys.size >= MAX_CANDIDATES) return candidates;
-        if (participant.closest(HIDDEN)) continue;
-        for (const email of participantKeys(participant, own)) {
-          keys.add(email);
-          candidates.push({ key: `email:${email}`, strength: 'strong', role });
-        }
+function addRowCandidates(
+  rows: Iterable<Element>,
+  own: string | null,
+  role: 'from' | 'to',
+  keys: Set<string>,
+  candidates: Candidate[],
+): boolean {
+  for (const row of rows) {
+    if (row.getAttribute('role') !== 'row') continue;
+    for (const participant of row.querySelectorAll('[email]')) {
+      if (keys.size >= MAX_CANDIDATES) return false;
+      if (participant.closest(HIDDEN)) continue;
+      for (const email of participantKeys(participant, own)) {
+        if (keys.has(email)) continue;
+        keys.add(email);
+        candidates.push({ key: `email:${email}`, strength: 'strong', role });
       }
     }
   }
+  return true;
+}
+
+/** Every visible row's participants, no focus: the adapter cannot tell which row matters. */
+function listCandidates(doc: Document, own: string | null, role: 'from' | 'to'): Candidate[] {
+  const candidates: Candidate[] = [];
+  const keys = new Set<string>();
+  for (const grid of doc.querySelectorAll(`[role="main"] ${GRID}`)) {
+    if (grid.closest(HIDDEN)) continue;
+    if (!addRowCandidates(rowsOf(grid), own, role, keys, candidates)) break;
+  }
   return candidates;
+}
+
+/**
+ * Whether rows of `grid` are the list's last: a visible grid of the main area, not inside
+ * another grid, with no grid anywhere after it.
+ */
+function isLastListGrid(grid: Element): boolean {
+  const parent = grid.parentElement;
+  if (!parent?.closest('[role="main"]') || parent.closest(GRID) || grid.closest(HIDDEN)) {
+    return false;
+  }
+  for (let node: Element | null = grid; node; node = node.parentElement) {
+    for (let next = node.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.matches(GRID) || next.querySelector(GRID)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The grid whose rows `record` appended after every row of the list, or null when it inserted
+ * anywhere else: at the end of a parent that is the last list grid or its last element (of a
+ * table, its last tbody, with no tfoot: a table's `rows` put a tfoot's last).
+ */
+function listAppendedTo(record: MutationRecord): Element | null {
+  const parent = record.target as Element;
+  if (record.nextSibling !== null || parent.nodeType !== Node.ELEMENT_NODE) return null;
+  const grid = parent.closest(GRID);
+  if (!grid) return null;
+  if (
+    grid.localName === 'table' &&
+    (parent.parentElement !== grid ||
+      parent.localName !== 'tbody' ||
+      (grid as HTMLTableElement).tFoot !== null)
+  )
+    return null;
+  for (let node: Element | null = parent; node !== grid; node = node?.parentElement ?? null) {
+    if (node?.nextElementSibling) return null;
+  }
+  return isLastListGrid(grid) ? grid : null;
+}
+
+/**
+ * The rows among the elements `record` inserted into `grid`: a table's rows are its `tr`s (other
+ * elements are not read); undefined when a grid of another element got something else, whose
+ * rows inside it a full read would find.
+ */
+function insertedRows(record: MutationRecord, grid: Element): Element[] | undefined {
+  const table = grid.localName === 'table';
+  const rows: Element[] = [];
+  for (const node of record.addedNodes) {
+    if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    const element = node as Element;
+    if (table ? element.localName === 'tr' : element.getAttribute('role') === 'row')
+      rows.push(element);
+    else if (!table) return undefined;
+  }
+  return rows;
 }
 
 /** Gmail's message editor, in a compose window and in a reply box under a thread. */
@@ -203,8 +275,41 @@ export const gmail: SiteAdapter = {
     return mergeCandidates(
       current.kind === 'thread'
         ? threadCandidates(doc, own)
-        : listCandidates(doc, own, current.outgoing),
+        : listCandidates(doc, own, current.outgoing ? 'to' : 'from'),
     );
+  },
+  /**
+   * Rows appended to the end of a list (Gmail filling it as the user scrolls): their new
+   * participants go after the others, and once the list holds MAX_CANDIDATES keys they change
+   * nothing, so they are not even looked at. A list grid holds rows of participants, subjects,
+   * snippets and labels, never a message, a compose editor or the window title: the other reads
+   * stay as they were.
+   */
+  extractInserted(doc, url, previous, insertions) {
+    const current = view(url);
+    if (current?.kind !== 'list') return undefined;
+    const full = previous.length >= MAX_CANDIDATES;
+    const rows: Element[] = [];
+    for (const record of insertions) {
+      const grid = listAppendedTo(record);
+      if (!grid) return undefined;
+      if (full) continue;
+      const inserted = insertedRows(record, grid);
+      if (!inserted) return undefined;
+      rows.push(...inserted);
+    }
+    if (full) return previous;
+    const keys = new Set(previous.map((candidate) => candidate.key.slice('email:'.length)));
+    const added: Candidate[] = [];
+    addRowCandidates(rows, ownAddress(doc), current.outgoing ? 'to' : 'from', keys, added);
+    return added.length === 0 ? previous : [...previous, ...added];
+  },
+  // The account's address is in the window title; a compose window's editor tells whether the
+  // user is writing. Participants are read from attributes.
+  textElements(doc) {
+    const title = doc.querySelector('title');
+    const editors = [...doc.querySelectorAll(COMPOSE_EDITOR)];
+    return title ? [title, ...editors] : editors;
   },
   composingTo(doc, url) {
     // Any mail page: a compose window opens over lists, threads and a bare `?compose=new`.

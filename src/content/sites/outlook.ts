@@ -222,4 +222,12 @@ export const outlook: SiteAdapter = {
     if (!HOSTS.has(url.hostname)) return [];
     return composeRecipients(doc, ownAddresses(doc, page(url)?.mailbox ?? null));
   },
+  // A reading pane's personas read "Name<address>", the account flyout names the user, an
+  // editor's text tells whether the user writes (its wells hold the recipients' personas). List
+  // rows are read from their `title` attributes.
+  textElements: (doc) => [
+    ...doc.querySelectorAll(inReadingPane(PERSONA)),
+    ...doc.querySelectorAll(EDITOR),
+    ...doc.querySelectorAll('#mectrl_currentAccount_secondary'),
+  ],
 };

@@ -41,4 +41,25 @@ export interface SiteAdapter {
    * Absent on sites where Touchbase does not detect writing.
    */
   composingTo?(doc: Document, url: URL): string[];
+  /**
+   * The elements whose text extract() and composingTo() read (a heading's name, a persona's
+   * "Name<address>", whether an editor is empty). A DOM change that only edits text outside them
+   * and outside the mentionSelector elements cannot change what they return, so it costs no
+   * rescan. Absent: any text change may matter.
+   */
+  textElements?(doc: Document, url: URL): Element[];
+  /**
+   * For pages that grow by thousands of elements (a mail list filling up): what extract() returns
+   * now that the elements of `insertions` were inserted into the page it returned `previous` for
+   * (same URL; nothing it reads was removed, no text it reads changed) — `previous` itself when
+   * they change nothing. Only when the adapter can tell from the insertions alone, and they
+   * change nothing composingTo, textElements or the mention text read; otherwise undefined, and
+   * the page is read again as a whole.
+   */
+  extractInserted?(
+    doc: Document,
+    url: URL,
+    previous: Candidate[],
+    insertions: readonly MutationRecord[],
+  ): Candidate[] | undefined;
 }

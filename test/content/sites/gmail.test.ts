@@ -131,3 +131,130 @@ describe('gmail compose windows', () => {
     );
   });
 });
+
+describe('gmail rows appended to a list', () => {
+  const row = (email: string) =>
+    `<tr role="row"><td role="gridcell"><span email="${email}" name="">x</span></td></tr>`;
+  const senders = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => `sender-${from + i}@acme.com`);
+
+  /** A live list in the document, and the MutationRecords of what `change` does to it. */
+  async function recorded(body: string, change: (doc: Document) => void) {
+    document.title = 'Inbox (2) - sam@northwind.io - Gmail';
+    document.body.innerHTML = body;
+    const before = gmail.extract(document, at('#inbox'));
+    const records: MutationRecord[] = [];
+    const observer = new MutationObserver((batch) => records.push(...batch));
+    observer.observe(document, { childList: true, subtree: true });
+    change(document);
+    await Promise.resolve();
+    observer.disconnect();
+    return { before, records };
+  }
+  const append =
+    (...emails: string[]) =>
+    (doc: Document) => {
+      const rows = document.createElement('tbody');
+      rows.innerHTML = emails.map(row).join('');
+      doc.querySelector('tbody')?.append(...rows.children);
+    };
+
+  test('their new participants go after the others, as extract would order them', async () => {
+    const { before, records } = await recorded(
+      list('jane@acme.com', 'omar@globex.com'),
+      append('li@initech.io', 'jane@acme.com', 'sam@northwind.io', 'ana+ops@fabrikam.com'),
+    );
+    const after = gmail.extractInserted?.(document, at('#inbox'), before, records);
+    expect(after).toEqual(gmail.extract(document, at('#inbox')));
+    expect(after?.map((candidate) => candidate.key)).toEqual([
+      'email:jane@acme.com',
+      'email:omar@globex.com',
+      'email:li@initech.io',
+      'email:ana+ops@fabrikam.com',
+      'email:ana@fabrikam.com',
+    ]);
+  });
+
+  test('once the list holds as many keys as a report carries, they change nothing', async () => {
+    const { before, records } = await recorded(
+      list(...senders(0, MAX_CANDIDATES + 10)),
+      append(...senders(MAX_CANDIDATES + 10, 30)),
+    );
+    expect(gmail.extractInserted?.(document, at('#inbox'), before, records)).toBe(before);
+    expect(gmail.extract(document, at('#inbox'))).toEqual(before);
+  });
+
+  test('rows inserted above others, a list grid after theirs, a thread: read the page again', async () => {
+    // happy-dom leaves a record's siblings null: the record of a row put above the first one.
+    const top = await recorded(list('jane@acme.com'), () => {});
+    const tbody = document.querySelector('tbody') as Element;
+    const above = {
+      type: 'childList',
+      target: tbody,
+      addedNodes: [document.createElement('tr')],
+      nextSibling: tbody.firstElementChild,
+    } as unknown as MutationRecord;
+    expect(gmail.extractInserted?.(document, at('#inbox'), top.before, [above])).toBe(undefined);
+
+    const twoGrids = `${list('jane@acme.com')}${list('omar@globex.com')}`;
+    const first = await recorded(twoGrids, append('li@initech.io'));
+    expect(gmail.extractInserted?.(document, at('#inbox'), first.before, first.records)).toBe(
+      undefined,
+    );
+
+    const appended = await recorded(list('jane@acme.com'), append('li@initech.io'));
+    expect(gmail.extractInserted?.(document, at(`#inbox/${THREAD_ID}`), [], appended.records)).toBe(
+      undefined,
+    );
+
+    const elsewhere = await recorded(list('jane@acme.com'), (doc) => {
+      doc.body.append(doc.createElement('div'));
+    });
+    expect(
+      gmail.extractInserted?.(document, at('#inbox'), elsewhere.before, elsewhere.records),
+    ).toBe(undefined);
+  });
+
+  test('a grid of divs: rows appended are read; anything else holding rows means a full read', async () => {
+    const grid = (...emails: string[]) =>
+      `<div role="main"><div role="grid">${emails
+        .map((email) => `<div role="row"><span email="${email}"></span></div>`)
+        .join('')}</div></div>`;
+    const appendToGrid = (html: string) => (doc: Document) => {
+      doc.querySelector('[role="grid"]')?.insertAdjacentHTML('beforeend', html);
+    };
+    const rows = await recorded(
+      grid('jane@acme.com'),
+      appendToGrid('<div role="row"><span email="li@initech.io"></span></div>'),
+    );
+    const after = gmail.extractInserted?.(document, at('#inbox'), rows.before, rows.records);
+    expect(after).toEqual(gmail.extract(document, at('#inbox')));
+    expect(after).toHaveLength(2);
+
+    const wrapped = await recorded(
+      grid('jane@acme.com'),
+      appendToGrid('<div><div role="row"><span email="li@initech.io"></span></div></div>'),
+    );
+    expect(gmail.extractInserted?.(document, at('#inbox'), wrapped.before, wrapped.records)).toBe(
+      undefined,
+    );
+  });
+
+  test('a table with a footer, even before its body: the footer rows come last', async () => {
+    const { before, records } = await recorded(
+      list('jane@acme.com').replace('<tbody>', '<tfoot></tfoot><tbody>'),
+      append('li@initech.io'),
+    );
+    expect(gmail.extractInserted?.(document, at('#inbox'), before, records)).toBe(undefined);
+  });
+
+  test('its text elements: the window title (the account) and the compose editors', () => {
+    const doc = page(
+      `${list('jane@acme.com')}<div g_editable="true" contenteditable="true"></div>`,
+    );
+    expect(gmail.textElements?.(doc, at('#inbox'))).toEqual([
+      doc.querySelector('title'),
+      doc.querySelector('[g_editable="true"]'),
+    ]);
+  });
+});

@@ -158,3 +158,16 @@ describe('outlook compose forms', () => {
     expect(composingTo(doc, 'https://example.com/mail/')).toEqual([]);
   });
 });
+
+test('its text elements: reading pane personas, editors and the account flyout, not list rows', () => {
+  const doc = page(
+    `${ME}<div id="mectrl_currentAccount_secondary">sam@northwind.io</div>${rows('jane@acme.com')}` +
+      conversation(message('Jane Doe<jane@acme.com>', 'Sam Rivera')) +
+      '<div contenteditable="true"><p>Hi Jane</p></div>',
+  );
+  expect(outlook.textElements?.(doc, new URL('https://outlook.office.com/mail/inbox'))).toEqual([
+    ...doc.querySelectorAll('[data-app-section] [data-lpc-hover-target-id]'),
+    doc.querySelector('[contenteditable="true"]'),
+    doc.querySelector('#mectrl_currentAccount_secondary'),
+  ]);
+});
