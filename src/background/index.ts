@@ -101,7 +101,9 @@ onMessage('reportCandidates', async ({ data, sender }) => {
     return { customers: 0 };
   }
   const candidates = Array.isArray(data.candidates) ? data.candidates.slice(0, MAX_CANDIDATES) : [];
-  const state = await updateTab(db(), tabId, { ...data, candidates });
+  const state = await updateTab(db(), tabId, { ...data, candidates }, (resolved) =>
+    sidebarFeeds.tabResolved(resolved),
+  );
   if (Array.isArray(data.composing)) {
     const keys = data.composing.filter((key) => typeof key === 'string').slice(0, MAX_CANDIDATES);
     await presence.composing(tabId, await composingCustomers(db(), keys));
@@ -146,7 +148,7 @@ onMessage('enableSite', async ({ data, sender }) => {
 });
 
 // The sidebar iframe may not open IndexedDB (third-party context): the worker serves its data.
-serveSidebarFeeds({
+const sidebarFeeds = serveSidebarFeeds({
   db: db(),
   isOwnPage: (sender) => sender !== undefined && fromExtensionPage(sender),
   onNoteSaved: () => void engine.sync({ force: true }),

@@ -62,32 +62,44 @@ export function namesChanged(db: TouchbaseDb): boolean {
   return changed;
 }
 
+/** customers read per transaction while building the matcher */
+const DIRECTORY_PAGE = 2_000;
+
 /**
- * Every customer's name, and every `name` identity (a known alias) of a cached customer, read
- * in one transaction. A person's `company` is not a phrase of its own: it names an organisation
- * only when that organisation is a customer, and then its own name is in the list.
+ * Every customer's name, and every `name` identity (a known alias) of a cached customer. A
+ * person's `company` is not a phrase of its own: it names an organisation only when that
+ * organisation is a customer, and then its own name is in the list.
+ *
+ * Customers are read a page per transaction: reading 100k at once holds the worker for over a
+ * second, with every tab's lookups waiting behind it. A write between pages drops this build
+ * (see `storagemutated` above), so mixing pages of before and after is never kept.
  */
 async function directoryEntries(db: TouchbaseDb): Promise<MatcherEntry[]> {
-  return db.transaction('r', db.customers, db.identities, async () => {
-    const [customers, aliases] = await Promise.all([
-      db.customers.toArray(),
-      db.identities
-        .where('[kind+value]')
-        .between(['name', Dexie.minKey], ['name', Dexie.maxKey])
-        .toArray(),
-    ]);
-    const kinds = new Map(customers.map((customer) => [customer.id, customer.kind]));
-    const entries: MatcherEntry[] = customers.map(({ id, name, kind }) => ({
-      id,
-      phrase: name,
-      kind,
-    }));
-    for (const alias of aliases) {
-      const kind = kinds.get(alias.customerId);
-      if (kind) entries.push({ id: alias.customerId, phrase: alias.value, kind });
+  const entries: MatcherEntry[] = [];
+  const kinds = new Map<string, MatcherEntry['kind']>();
+  for (let after: string | undefined, full = true; full; ) {
+    const page = await (after === undefined
+      ? db.customers.orderBy('id')
+      : db.customers.where('id').above(after)
+    )
+      .limit(DIRECTORY_PAGE)
+      .toArray();
+    for (const { id, name, kind } of page) {
+      entries.push({ id, phrase: name, kind });
+      kinds.set(id, kind);
     }
-    return entries;
-  });
+    after = page.at(-1)?.id;
+    full = page.length === DIRECTORY_PAGE;
+  }
+  const aliases = await db.identities
+    .where('[kind+value]')
+    .between(['name', Dexie.minKey], ['name', Dexie.maxKey])
+    .toArray();
+  for (const alias of aliases) {
+    const kind = kinds.get(alias.customerId);
+    if (kind) entries.push({ id: alias.customerId, phrase: alias.value, kind });
+  }
+  return entries;
 }
 
 function matcherFor(db: TouchbaseDb): Promise<Matcher> {

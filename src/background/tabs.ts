@@ -50,29 +50,63 @@ function inOrder<T>(tabId: number, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-export function updateTab(
+/**
+ * Each report's number, newest per tab: a report overtaken while it waited for the name matcher
+ * is not published (the newer one is, or is about to be).
+ */
+let lastReport = 0;
+const newestReport = new Map<number, number>();
+/** the names found in each tab's newest page text, resolved or still being matched */
+const textMentions = new Map<number, Promise<Mention[]>>();
+
+/**
+ * `onResolved` hears the new state before it is stored, so the tab's sidebar can be served
+ * without waiting for storage to tell it.
+ */
+export async function updateTab(
   db: TouchbaseDb,
   tabId: number,
   report: CandidateReport,
+  onResolved: (state: TabState) => void = () => undefined,
 ): Promise<TabState> {
-  return inOrder(tabId, async () => {
-    const { site, url, candidates, mentionText } = report;
-    if (typeof mentionText === 'string' && mentionText.trim() && !matcherReady(db)) {
-      // The customers the page identifies do not wait for the name matcher to be rebuilt; the
-      // ones its text mentions follow when it is.
-      await publishTab(db, tabId, { site, url, candidates, mentions: [] });
-    }
+  const number = ++lastReport;
+  newestReport.set(tabId, number);
+  const newest = () => newestReport.get(tabId) === number;
+  const { site, url, candidates, mentionText } = report;
+  let mentions: Promise<Mention[]>;
+  if (typeof mentionText === 'string') {
+    // The customers the page identifies do not wait for the name matcher to be rebuilt, nor
+    // share the cache with its reading of every customer: they are published first.
+    const identifiedFirst =
+      mentionText.trim() !== '' && !matcherReady(db)
+        ? inOrder(tabId, async () => {
+            if (newest())
+              await publishTab(db, tabId, { site, url, candidates, mentions: [] }, onResolved);
+          })
+        : Promise.resolve();
+    mentions = identifiedFirst.then(() => mentionsIn(db, mentionText));
+    textMentions.set(tabId, mentions);
+  } else {
     // No text: unchanged since the tab's last report, whose names still hold.
-    const mentions =
-      typeof mentionText === 'string'
-        ? await mentionsIn(db, mentionText)
-        : ((await storedReport(tabId))?.mentions ?? []);
-    return publishTab(db, tabId, { site, url, candidates, mentions });
+    mentions =
+      textMentions.get(tabId) ?? storedReport(tabId).then((stored) => stored?.mentions ?? []);
+  }
+  // Matched outside the tab's queue, so a newer report never waits for this one's matcher.
+  const found = await mentions;
+  return inOrder(tabId, () => {
+    const stored = { site, url, candidates, mentions: found };
+    return newest() ? publishTab(db, tabId, stored, onResolved) : resolveTab(db, tabId, stored);
   });
 }
 
-async function publishTab(db: TouchbaseDb, tabId: number, stored: StoredReport): Promise<TabState> {
+async function publishTab(
+  db: TouchbaseDb,
+  tabId: number,
+  stored: StoredReport,
+  onResolved: (state: TabState) => void,
+): Promise<TabState> {
   const state = await resolveTab(db, tabId, stored);
+  onResolved(state);
   await browser.storage.session.set({ [tabStateKey(tabId)]: state, [reportKey(tabId)]: stored });
   await badgeTab(db, state);
   return state;
@@ -105,7 +139,9 @@ export async function tabState(tabId: number): Promise<TabState | null> {
 }
 
 export function forgetTab(tabId: number): Promise<void> {
-  // Queued, so an update still resolving cannot bring the state back after the tab closed.
+  // No report of the closed tab is the newest any more: one still matching is never published.
+  newestReport.delete(tabId);
+  textMentions.delete(tabId);
   return inOrder(tabId, () =>
     browser.storage.session.remove([tabStateKey(tabId), reportKey(tabId)]),
   );

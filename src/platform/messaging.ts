@@ -89,6 +89,12 @@ export interface TabState {
 
 export const tabStateKey = (tabId: number) => `tab:${tabId}`;
 
+/** The tab's matches as the sidebar lists them: the page's focus first. */
+export function orderedMatches(state: TabState | null): TabMatch[] {
+  const matches = state?.matches ?? [];
+  return [...matches.filter((m) => m.focus), ...matches.filter((m) => !m.focus)];
+}
+
 export type ConnectResult =
   | { ok: true; colleagueName: string }
   | {

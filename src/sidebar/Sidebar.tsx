@@ -7,7 +7,12 @@ import {
 } from '../cache/coordination';
 import type { SyncProgress } from '../cache/db';
 import type { DepartmentTouches, EngagementRow, PresenceView } from '../cache/queries';
-import type { Candidate, MentionEvidence, TabMatch, TabState } from '../platform/messaging';
+import {
+  type Candidate,
+  type MentionEvidence,
+  orderedMatches,
+  type TabMatch,
+} from '../platform/messaging';
 import { setSettings } from '../platform/settings';
 import type { Colleague } from '../protocol';
 import { openOptions } from '../ui/connection';
@@ -246,11 +251,6 @@ function describeMention({ phrase, count, sharedBy }: MentionEvidence): string {
 }
 
 /** Focus first, then the worker's order (exact, possible, then mentioned). */
-function orderedMatches(state: TabState | null): TabMatch[] {
-  const matches = state?.matches ?? [];
-  return [...matches.filter((m) => m.focus), ...matches.filter((m) => !m.focus)];
-}
-
 function NoCustomers() {
   return (
     <section class="card" aria-labelledby="no-customers">

@@ -30,6 +30,7 @@ import {
   presenceWithColleagues,
   touchesWithin,
 } from '../cache/queries';
+import { orderedMatches, type TabState } from '../platform/messaging';
 import type { Colleague } from '../protocol';
 import type { NoteDraft } from '../ui/notes';
 
@@ -143,9 +144,19 @@ export interface FeedDeps {
   onSidebarShown?: (tabId: number, shown: boolean) => void;
 }
 
+/** The worker's side of every open sidebar. */
+export interface SidebarFeeds {
+  /**
+   * A tab's customers were just resolved: its sidebar's snapshot is started now rather than when
+   * the sidebar has read the new state from storage and asked for it (one round trip sooner).
+   */
+  tabResolved(state: TabState): void;
+}
+
 /** Registers the worker's side of the feed. Call at the worker's top level. */
-export function serveSidebarFeeds(deps: FeedDeps): void {
+export function serveSidebarFeeds(deps: FeedDeps): SidebarFeeds {
   const open = new Set<chrome.runtime.Port>();
+  const byTab = new Map<number, Set<Feed>>();
   chrome.runtime.onConnect.addListener((port) => {
     if (port.name !== SIDEBAR_FEED_PORT) return;
     if (!deps.isOwnPage(port.sender)) {
@@ -153,18 +164,36 @@ export function serveSidebarFeeds(deps: FeedDeps): void {
       return;
     }
     open.add(port);
+    const feed = serveFeed(port, deps);
+    const tabId = port.sender?.tab?.id;
+    const tabFeeds = tabId === undefined ? undefined : (byTab.get(tabId) ?? new Set<Feed>());
+    if (tabId !== undefined && tabFeeds) byTab.set(tabId, tabFeeds.add(feed));
     port.onDisconnect.addListener(() => {
       open.delete(port);
+      tabFeeds?.delete(feed);
+      if (tabId !== undefined && tabFeeds?.size === 0) byTab.delete(tabId);
       deps.onOpenFeeds?.(open.size);
     });
-    serveFeed(port, deps);
     deps.onOpenFeeds?.(open.size);
   });
+  return {
+    tabResolved(state) {
+      const ids = orderedMatches(state).map((match) => match.customerId);
+      for (const feed of byTab.get(state.tabId) ?? []) feed.watch(ids);
+    },
+  };
+}
+
+/** One sidebar's feed. */
+export interface Feed {
+  /** from now on, snapshots of these customers (no-op when they are the ones watched) */
+  watch(customerIds: string[]): void;
 }
 
 /** One sidebar's feed: re-sends the snapshot whenever the rows it read change. */
-export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): void {
+export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): Feed {
   let subscription: { unsubscribe(): void } | undefined;
+  let watched: string | undefined;
   let open = true;
   const close = () => {
     open = false;
@@ -178,18 +207,25 @@ export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): void {
       close(); // the sidebar went away before its disconnect event reached us
     }
   };
+  const watch = (customerIds: string[]) => {
+    const ids = customerIds.filter((id) => typeof id === 'string').slice(0, 50);
+    const signature = JSON.stringify(ids);
+    // The worker may have started it already (tabResolved): the sidebar's own ask changes nothing.
+    if (!open || signature === watched) return;
+    watched = signature;
+    subscription?.unsubscribe();
+    subscription = liveQuery(() => sidebarSnapshot(deps.db, ids)).subscribe({
+      next: (snapshot) => post({ type: 'snapshot', snapshot }),
+      error: (error) => console.error('Touchbase: sidebar query failed', error),
+    });
+  };
 
   const tabId = port.sender?.tab?.id;
   port.onMessage.addListener((request: FeedRequest) => {
     if (request.type === 'heartbeat') {
       if (tabId !== undefined) deps.onSidebarShown?.(tabId, request.shown === true);
     } else if (request.type === 'watch') {
-      subscription?.unsubscribe();
-      const ids = request.customerIds.filter((id) => typeof id === 'string').slice(0, 50);
-      subscription = liveQuery(() => sidebarSnapshot(deps.db, ids)).subscribe({
-        next: (snapshot) => post({ type: 'snapshot', snapshot }),
-        error: (error) => console.error('Touchbase: sidebar query failed', error),
-      });
+      if (Array.isArray(request.customerIds)) watch(request.customerIds);
     } else if (request.type === 'saveNote') {
       void saveDraft(deps, request.draft).then(
         () => post({ type: 'noteSaved', requestId: request.requestId }),
@@ -206,6 +242,7 @@ export function serveFeed(port: chrome.runtime.Port, deps: FeedDeps): void {
     close();
     if (tabId !== undefined) deps.onSidebarShown?.(tabId, false);
   });
+  return { watch };
 }
 
 async function saveDraft(deps: FeedDeps, draft: NoteDraft): Promise<void> {

@@ -74,7 +74,8 @@ describe('mentionsIn', () => {
   });
 
   it('builds the matcher once and keeps it until customer names change', async () => {
-    const reads = vi.spyOn(db.customers, 'toArray');
+    // Each build reads the customers from their first page.
+    const reads = vi.spyOn(db.customers, 'orderBy');
     await mentionsIn(db, 'Jane Doe');
     await mentionsIn(db, 'Acme Robotics');
     expect(reads).toHaveBeenCalledTimes(1);
@@ -104,6 +105,15 @@ describe('mentionsIn', () => {
     expect(reads).toHaveBeenCalledTimes(2);
   });
 
+  it('finds names on every page of a directory read a page at a time', async () => {
+    const many = Array.from({ length: 4_500 }, (_, i) =>
+      customer(`bulk-${String(i).padStart(5, '0')}`, `Person Number${i}`),
+    );
+    await addCustomers(...many);
+    const found = await mentionsIn(db, 'Person Number0, Person Number2222 and Person Number4499');
+    expect(found.map((mention) => mention.id)).toEqual(['bulk-00000', 'bulk-02222', 'bulk-04499']);
+  });
+
   it('forgets every name when the cache is cleared (sign out)', async () => {
     expect(await mentionsIn(db, 'Jane Doe')).toHaveLength(1);
     await db.clearAll();
@@ -112,7 +122,8 @@ describe('mentionsIn', () => {
   });
 
   it('answers empty text without reading the cache', async () => {
-    const reads = vi.spyOn(db.customers, 'toArray');
+    // Each build reads the customers from their first page.
+    const reads = vi.spyOn(db.customers, 'orderBy');
     expect(await mentionsIn(db, ' \n ')).toEqual([]);
     expect(reads).not.toHaveBeenCalled();
   });

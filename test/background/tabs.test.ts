@@ -91,6 +91,18 @@ async function addCustomer(id: string, name: string, email: string) {
   await db.identities.put({ id: `identity-${id}`, customerId: id, kind: 'email', value: email });
 }
 
+/** the customer ids of each state published for `tabId`, until `stop` */
+function recordPublications(tabId: number) {
+  const published: (string[] | undefined)[] = [];
+  const { set } = browser.storage.session;
+  const spy = vi.spyOn(browser.storage.session, 'set').mockImplementation(async (items) => {
+    const state = items[tabStateKey(tabId)] as TabState | undefined;
+    published.push(state?.matches.map((match) => match.customerId));
+    return set(items);
+  });
+  return { published, stop: () => spy.mockRestore() };
+}
+
 beforeEach(async () => {
   session.clear();
   badges.clear();
@@ -195,20 +207,14 @@ describe('customers mentioned in the page text', () => {
   });
 
   it('publishes the identified customers before the name matcher is built, then the mentioned', async () => {
-    const published: (string[] | undefined)[] = [];
-    const { set } = browser.storage.session;
-    const spy = vi.spyOn(browser.storage.session, 'set').mockImplementation(async (items) => {
-      const state = items[tabStateKey(7)] as TabState | undefined;
-      published.push(state?.matches.map((match) => match.customerId));
-      return set(items);
-    });
+    const { published, stop } = recordPublications(7);
     try {
       // The customers written above dropped any matcher: this report finds it cold.
       await updateTab(db, 7, withText(gmail(['jane@acme.example']), 'Say hi to Omar Haddad'));
       // Warm now: one publication, with both.
       await updateTab(db, 7, withText(gmail(['jane@acme.example']), 'Omar Haddad again'));
     } finally {
-      spy.mockRestore();
+      stop();
     }
     expect(published).toEqual([['jane'], ['jane', 'omar'], ['jane', 'omar']]);
   });
@@ -232,6 +238,22 @@ describe('customers mentioned in the page text', () => {
       ['jane', 'exact', undefined],
       ['omar', 'mentioned', 'Omar Haddad'],
     ]);
+  });
+
+  it('never publishes a report overtaken while its text waited for the name matcher', async () => {
+    const { published, stop } = recordPublications(7);
+    try {
+      // The matcher is cold: the first thread's names are still being matched when the user
+      // opens the next one.
+      const first = updateTab(db, 7, withText(gmail(['jane@acme.example']), 'Omar Haddad'));
+      const next = updateTab(db, 7, withText(gmail([]), 'Acme Robotics'));
+      await Promise.all([first, next]);
+    } finally {
+      stop();
+    }
+    expect(published).not.toContainEqual(['jane', 'omar']);
+    expect(published.at(-1)).toEqual(['acme']);
+    expect(summary(await tabState(7))).toEqual([['acme', 'mentioned', 'Acme Robotics']]);
   });
 
   it('still resolves the names it found after the worker restarted', async () => {
