@@ -11,7 +11,7 @@
  */
 import Dexie from 'dexie';
 import type { TouchbaseDb } from '../cache/db';
-import { buildMatcher, type Matcher, type MatcherEntry, type Mention } from '../identity/matcher';
+import { type Matcher, type MatcherEntry, type Mention, matcherBuilder } from '../identity/matcher';
 import { MAX_MENTION_TEXT, type TabMatch } from '../platform/messaging';
 
 /** Raw matches kept per tab, in order of first occurrence: more than any page needs. */
@@ -63,19 +63,26 @@ export function namesChanged(db: TouchbaseDb): boolean {
 }
 
 /** customers read per transaction while building the matcher */
-const DIRECTORY_PAGE = 2_000;
+const DIRECTORY_PAGE = 500;
+/**
+ * The pause between two pages: a frame, in which the tab lookups and sidebar snapshots that
+ * arrived meanwhile run their reads without a page read in the way.
+ */
+const PAGE_GAP_MS = 16;
 
 /**
- * Every customer's name, and every `name` identity (a known alias) of a cached customer. A
- * person's `company` is not a phrase of its own: it names an organisation only when that
- * organisation is a customer, and then its own name is in the list.
+ * The matcher of every customer's name, and of every `name` identity (a known alias) of a
+ * cached customer. A person's `company` is not a phrase of its own: it names an organisation
+ * only when that organisation is a customer, and then its own name is in the list.
  *
- * Customers are read a page per transaction: reading 100k at once holds the worker for over a
- * second, with every tab's lookups waiting behind it. A write between pages drops this build
- * (see `storagemutated` above), so mixing pages of before and after is never kept.
+ * Customers are read a page per transaction and each page is indexed as it arrives: reading
+ * and indexing 100k at once holds the worker for over a second, with every tab's lookups and
+ * sidebar feeds waiting behind it; pages of 2,000 back to back still made the threads opened
+ * meanwhile show their colleagues 3–6× slower. A write between pages drops this build (see
+ * `storagemutated` above), so mixing pages of before and after is never kept.
  */
-async function directoryEntries(db: TouchbaseDb): Promise<MatcherEntry[]> {
-  const entries: MatcherEntry[] = [];
+async function buildDirectoryMatcher(db: TouchbaseDb): Promise<Matcher> {
+  const builder = matcherBuilder();
   const kinds = new Map<string, MatcherEntry['kind']>();
   for (let after: string | undefined, full = true; full; ) {
     const page = await (after === undefined
@@ -84,12 +91,11 @@ async function directoryEntries(db: TouchbaseDb): Promise<MatcherEntry[]> {
     )
       .limit(DIRECTORY_PAGE)
       .toArray();
-    for (const { id, name, kind } of page) {
-      entries.push({ id, phrase: name, kind });
-      kinds.set(id, kind);
-    }
+    builder.add(page.map(({ id, name, kind }) => ({ id, phrase: name, kind })));
+    for (const { id, kind } of page) kinds.set(id, kind);
     after = page.at(-1)?.id;
     full = page.length === DIRECTORY_PAGE;
+    if (full) await new Promise((resolve) => setTimeout(resolve, PAGE_GAP_MS));
   }
   const aliases = await db.identities
     .where('[kind+value]')
@@ -97,15 +103,15 @@ async function directoryEntries(db: TouchbaseDb): Promise<MatcherEntry[]> {
     .toArray();
   for (const alias of aliases) {
     const kind = kinds.get(alias.customerId);
-    if (kind) entries.push({ id: alias.customerId, phrase: alias.value, kind });
+    if (kind) builder.add([{ id: alias.customerId, phrase: alias.value, kind }]);
   }
-  return entries;
+  return builder.matcher();
 }
 
 function matcherFor(db: TouchbaseDb): Promise<Matcher> {
   const entry = directory(db.name);
   if (!entry.matcher) {
-    const building = directoryEntries(db).then(buildMatcher);
+    const building = buildDirectoryMatcher(db);
     building.then(
       (matcher) => {
         if (entry.matcher === building) entry.built = matcher;
@@ -122,7 +128,8 @@ function matcherFor(db: TouchbaseDb): Promise<Matcher> {
 
 /**
  * Whether mentionsIn answers at once. After a worker restart, or once a sync changed names, the
- * matcher is built again from every cached customer first: about 2 s with 100k of them.
+ * matcher is built again from every cached customer first: 100k of them are 200 pages, a frame
+ * apart, so a few seconds.
  */
 export function matcherReady(db: TouchbaseDb): boolean {
   return directory(db.name).built !== undefined;

@@ -207,15 +207,25 @@ function child(parent: TrieNode, tokens: Tokens, at: number): TrieNode | undefin
   return undefined;
 }
 
-export function buildMatcher(entries: Iterable<MatcherEntry>): Matcher {
+/**
+ * A matcher built a few entries at a time: a caller reading its directory in pages adds each
+ * page as it arrives, so no single task indexes them all.
+ */
+export interface MatcherBuilder {
+  add(entries: Iterable<MatcherEntry>): void;
+  /** the matcher of every entry added; call it once, after the last `add` */
+  matcher(): Matcher;
+}
+
+export function matcherBuilder(): MatcherBuilder {
   const root: TrieNode = { word: '' };
   let phrases = 0;
-  for (const { id, phrase, kind } of entries) {
+  const add = ({ id, phrase, kind }: MatcherEntry) => {
     const { lower, count, spans } = tokenise(phrase);
     const words = Array.from({ length: count }, (_, at) =>
       lower.slice(spans[3 * at], spans[3 * at + 1]),
     );
-    if (!isMatchable(kind, words)) continue;
+    if (!isMatchable(kind, words)) return;
     let node = root;
     for (const word of words) node = descend(node, word);
     if (!node.ends) {
@@ -225,8 +235,22 @@ export function buildMatcher(entries: Iterable<MatcherEntry>): Matcher {
     const { owners } = node.ends;
     if (!owners.some((owner) => owner.id === id)) owners.push({ id, phrase });
     if (words.length === 1) node.needsCapital = true;
-  }
+  };
+  return {
+    add(entries) {
+      for (const entry of entries) add(entry);
+    },
+    matcher: () => trieMatcher(root, phrases),
+  };
+}
 
+export function buildMatcher(entries: Iterable<MatcherEntry>): Matcher {
+  const builder = matcherBuilder();
+  builder.add(entries);
+  return builder.matcher();
+}
+
+function trieMatcher(root: TrieNode, phrases: number): Matcher {
   return {
     phrases,
     match(text) {

@@ -5,6 +5,7 @@ import {
   type MatcherEntry,
   type Mention,
   MIN_SINGLE_TOKEN_LENGTH,
+  matcherBuilder,
 } from '../../src/identity/matcher';
 
 const person = (id: string, phrase: string): MatcherEntry => ({ id, phrase, kind: 'person' });
@@ -98,6 +99,30 @@ describe('buildMatcher', () => {
     const entries = [person('a', 'Ann Lee'), person('b', 'Bo Chen'), person('c', 'Cy Ruiz')];
     const found = buildMatcher(entries).match('Cy Ruiz, Ann Lee, Cy Ruiz, Bo Chen');
     expect(found.map((mention) => mention.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('matches the same when its entries are added a page at a time', () => {
+    const entries = [
+      person('a', 'Ann Lee'),
+      org('acme', 'Acme'),
+      person('a2', 'Ann Lee'),
+      person('b', 'Bo Chen'),
+      person('a', 'Ann Lee'),
+    ];
+    const builder = matcherBuilder();
+    builder.add(entries.slice(0, 2));
+    builder.add([]);
+    builder.add(entries.slice(2));
+    const paged = builder.matcher();
+    const text = 'Ann Lee of Acme met Bo Chen and ann lee';
+    expect(paged.phrases).toBe(3);
+    expect(paged.match(text)).toEqual(buildMatcher(entries).match(text));
+    expect(paged.match(text).map((mention) => [mention.id, mention.sharedBy])).toEqual([
+      ['a', 2],
+      ['a2', 2],
+      ['acme', 1],
+      ['b', 1],
+    ]);
   });
 
   it('copes with nothing to match and nothing to match against', () => {
