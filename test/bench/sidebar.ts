@@ -395,19 +395,22 @@ function putRows(page: Page, store: StoreName, rows: readonly object[]): Promise
   );
 }
 
-/** Bulk customer n: one in ten an organisation (domain identity), the rest people (e-mail). */
+/**
+ * Bulk customer n: one in ten an organisation, with a web domain of its own (the server keeps
+ * identity keys unique), and the nine after it people working there, with e-mails on it.
+ */
 function bulkCustomer(
   n: number,
   ids: { customer: string; identity: string },
   updatedAt: string,
 ): [CachedCustomer, CachedIdentity] {
-  const company = companyName(n % 5_000);
+  const organisationIndex = Math.floor(n / 10);
+  const company = companyName(organisationIndex);
+  const domain = domainOf(`${company} ${organisationIndex}`);
   const organisation = n % 10 === 0;
   const name = organisation ? company : personName(n);
   const kind: IdentityKind = organisation ? 'domain' : 'email';
-  const raw = organisation
-    ? domainOf(company)
-    : `${name.toLowerCase().replaceAll(' ', '.')}.${n}@${domainOf(company)}`;
+  const raw = organisation ? domain : `${name.toLowerCase().replaceAll(' ', '.')}.${n}@${domain}`;
   const customer = toCachedCustomer({
     id: ids.customer,
     name,
