@@ -152,7 +152,9 @@ async function mutateWithTouches(
     request.type === 'delete'
       ? request.keys
       : (request.keys ?? request.values.map((row: CachedEngagement) => row.id));
-  const before: (CachedEngagement | undefined)[] = await engagements.getMany({ trans, keys: ids });
+  // An add replaces nothing (a row already there fails instead): no read of what was there.
+  const before: (CachedEngagement | undefined)[] =
+    request.type === 'add' ? [] : await engagements.getMany({ trans, keys: ids });
   const response = await engagements.mutate(request);
   const written: CachedEngagement[] =
     request.type === 'delete'

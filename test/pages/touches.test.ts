@@ -135,6 +135,8 @@ describe('customer tallies follow every write of engagements', () => {
         initial: false,
       });
       ids.push(...fresh.map((row) => row.id));
+      // Rows cached before are replaced by what was pulled (new ones are added).
+      expect(await db.engagements.bulkGet(changed.map((row) => row.id))).toEqual(changed);
       await expectTalliesMatchRows();
     }
   });
