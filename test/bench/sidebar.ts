@@ -76,6 +76,11 @@ const BULK_CUSTOMERS = 100_000;
 const BULK_ENGAGEMENTS = Number(process.env.TOUCHBASE_BENCH_ENGAGEMENTS ?? 1_000_000);
 /** Rows per page.evaluate (one IndexedDB transaction each). */
 const CHUNK_ROWS = 20_000;
+/**
+ * A tally holds each colleague's latest engagements, so with 1M engagements a tally is many
+ * times a row's size: sent 20k at a time, the browser closed the page they were sent to.
+ */
+const TALLY_CHUNK_ROWS = 2_000;
 const BUDGET_MS = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -480,8 +485,8 @@ function* bulkChunks(colleagueIds: string[]): Generator<[StoreName, object[]]> {
     yield ['engagements', rows];
   }
   const touches = [...tallies.values()];
-  for (let start = 0; start < touches.length; start += CHUNK_ROWS) {
-    yield ['customerTouches', touches.slice(start, start + CHUNK_ROWS)];
+  for (let start = 0; start < touches.length; start += TALLY_CHUNK_ROWS) {
+    yield ['customerTouches', touches.slice(start, start + TALLY_CHUNK_ROWS)];
   }
 }
 
