@@ -101,10 +101,12 @@ async function buildDirectoryMatcher(db: TouchbaseDb): Promise<Matcher> {
     .where('[kind+value]')
     .between(['name', Dexie.minKey], ['name', Dexie.maxKey])
     .toArray();
-  for (const alias of aliases) {
-    const kind = kinds.get(alias.customerId);
-    if (kind) builder.add([{ id: alias.customerId, phrase: alias.value, kind }]);
-  }
+  builder.add(
+    aliases.flatMap(({ customerId, value }) => {
+      const kind = kinds.get(customerId);
+      return kind ? [{ id: customerId, phrase: value, kind }] : [];
+    }),
+  );
   return builder.matcher();
 }
 

@@ -39,8 +39,7 @@ async function putEngagements(db: TouchbaseDb, engagements: Engagement[]): Promi
     await db.engagements.bulkAdd(engagements);
   } catch (error) {
     if (!(error instanceof Dexie.BulkError)) throw error;
-    const cached = Object.keys(error.failuresByPos).map((pos) => engagements[Number(pos)]);
-    await db.engagements.bulkPut(cached as Engagement[]);
+    await db.engagements.bulkPut(engagements.filter((_, pos) => pos in error.failuresByPos));
   }
 }
 
