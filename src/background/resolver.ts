@@ -9,6 +9,7 @@
  */
 
 import type { TouchbaseDb } from '../cache/db';
+import { customersByIds } from '../cache/queries';
 import { companyDomainKey } from '../identity/freemail';
 import { normaliseName } from '../identity/keys';
 import type { Candidate, TabMatch } from '../platform/messaging';
@@ -152,20 +153,27 @@ function dedupe(candidates: readonly Candidate[]): Candidate[] {
 }
 
 /**
- * Customers whose whole normalised name equals `name`. Counts each word on the `searchTokens`
- * index (no rows read), reads the customers under the rarest word only, and checks their full
- * name. A single word, or a rarest word shared by too many customers, says too little.
+ * Customers whose whole normalised name equals `name`. Reads each word's customer keys on the
+ * `searchTokens` index, at most one more than MAX_NAME_READS (a count would walk every entry of
+ * a common first name: thousands with 100k customers, on every page showing it), then the
+ * customers under the rarest word only, and checks their full name. A single word, or a rarest
+ * word shared by too many customers, says too little.
  */
 async function customersNamed(db: TouchbaseDb, name: string): Promise<string[]> {
   const words = [...new Set(name.split(' '))];
   if (words.length < 2) return [];
-  const counts = await Promise.all(
-    words.map((word) => db.customers.where('searchTokens').equals(word).count()),
+  const keysByWord = await Promise.all(
+    words.map((word) =>
+      db.customers
+        .where('searchTokens')
+        .equals(word)
+        .limit(MAX_NAME_READS + 1)
+        .primaryKeys(),
+    ),
   );
-  const fewest = Math.min(...counts);
-  if (fewest === 0 || fewest > MAX_NAME_READS) return [];
-  const rarest = words[counts.indexOf(fewest)] ?? '';
-  const customers = await db.customers.where('searchTokens').equals(rarest).toArray();
+  const rarest = keysByWord.reduce((fewest, keys) => (keys.length < fewest.length ? keys : fewest));
+  if (rarest.length === 0 || rarest.length > MAX_NAME_READS) return [];
+  const customers = await customersByIds(db, rarest);
   const named = customers.filter((customer) => normaliseName(customer.name) === name);
   return named.length > MAX_NAME_MATCHES ? [] : named.map((customer) => customer.id);
 }
