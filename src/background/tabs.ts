@@ -118,10 +118,24 @@ async function storedReport(tabId: number): Promise<StoredReport | undefined> {
   return stored[key] as StoredReport | undefined;
 }
 
-/** Identified customers first, then the ones only mentioned in the page's text. */
+/**
+ * Identified customers first, then the ones only mentioned in the page's text. One read-only
+ * transaction for all the lookups (a few per name on the page): on their own, each would open
+ * and commit one, a round trip to the browser's IndexedDB.
+ */
 async function resolveTab(db: TouchbaseDb, tabId: number, report: StoredReport): Promise<TabState> {
-  const { matches, unmatched } = await resolveCandidates(db, report.candidates);
-  const mentioned = await resolveMentions(db, report.mentions, matches);
+  const { matches, unmatched, mentioned } = await db.transaction(
+    'r',
+    db.identities,
+    db.customers,
+    async () => {
+      const resolution = await resolveCandidates(db, report.candidates);
+      return {
+        ...resolution,
+        mentioned: await resolveMentions(db, report.mentions, resolution.matches),
+      };
+    },
+  );
   return {
     tabId,
     site: report.site,
