@@ -9,8 +9,13 @@
  * a CPU profile, whose samples inside the content script (its isolated world's
  * chrome-extension:// frames) give its time and its longest uninterrupted run, and
  * Performance.getMetrics ScriptDuration with against without the extension. Budget (architecture
- * §6): ≤ 3 % of the page's own script time, no task of the extension over 50 ms. Needs a built
- * extension (`npx vite build`).
+ * §6): ≤ 3 % of the page's own script time, no task of the extension over 50 ms. Beside them,
+ * without a budget: all main-thread task time (TaskDuration: style, layout and paint too) and the
+ * page's long tasks, whoever ran them, with against without the extension. A third run of
+ * each round measures the floor under any content script that follows page changes: the same
+ * page without the extension, with an empty MutationObserver callback on the whole document in
+ * an isolated world (as a content script's), observing what the content script observes. Needs a
+ * built extension (`npx vite build`).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +60,15 @@ const SETTLE_MS = 500;
 const BUDGET_SHARE = 0.03;
 const BUDGET_TASK_MS = 50;
 
+/** where the empty observer's callback says it comes from, so the CPU profile can tell it apart */
+const FLOOR_URL = 'touchbase-bench://observer-floor.js';
+/** the content script's own observer options on this page (it watches the text it read only) */
+const FLOOR_OBSERVER = `new MutationObserver(() => {}).observe(document, { childList: true, subtree: true });
+//# sourceURL=${FLOOR_URL}`;
+
+/** What runs beside the page: nothing, the extension, or only an empty MutationObserver. */
+type Subject = { kind: 'page alone' } | { kind: 'extension'; profile: Profile } | { kind: 'floor' };
+
 const MEMBER = { name: 'Sam Rivera', email: 'sam.rivera@northwind.io', department: 'Support' };
 
 /** Script time, its uninterrupted runs (≈ tasks) and the longest of them, from a CPU profile. */
@@ -69,7 +83,9 @@ interface RunResult {
   firstPage: Record<'extension' | 'page', ScriptTime>;
   /** Performance.getMetrics ScriptDuration over the run, every world of the page */
   scriptDurationMs: number;
-  /** CPU profile: samples with a content-script frame on the stack */
+  /** Performance.getMetrics TaskDuration over the run: all main-thread work, paint included */
+  taskDurationMs: number;
+  /** CPU profile: samples with a content-script (or the floor observer's) frame on the stack */
   extension: ScriptTime;
   /** CPU profile: the other JavaScript samples (the page's own code) */
   page: ScriptTime;
@@ -160,9 +176,11 @@ function attribute(
   return totals;
 }
 
-async function scriptDurationMs(session: CDPSession): Promise<number> {
+/** Main-thread time so far: in script, and in every task (style, layout and paint included). */
+async function mainThreadMs(session: CDPSession): Promise<{ script: number; tasks: number }> {
   const { metrics } = await session.send('Performance.getMetrics');
-  return (metrics.find((metric) => metric.name === 'ScriptDuration')?.value ?? 0) * 1000;
+  const ms = (name: string) => (metrics.find((metric) => metric.name === name)?.value ?? 0) * 1000;
+  return { script: ms('ScriptDuration'), tasks: ms('TaskDuration') };
 }
 
 interface HeavyMailList {
@@ -170,16 +188,30 @@ interface HeavyMailList {
   run(workload: typeof WORKLOAD): Promise<{ longTasks: number[] }>;
 }
 
+/** Installs the empty observer in an isolated world of the page, as a content script runs. */
+async function installFloorObserver(session: CDPSession): Promise<void> {
+  const { frameTree } = await session.send('Page.getFrameTree');
+  const { executionContextId } = await session.send('Page.createIsolatedWorld', {
+    frameId: frameTree.frame.id,
+    worldName: 'touchbase-bench-floor',
+  });
+  await session.send('Runtime.evaluate', {
+    expression: FLOOR_OBSERVER,
+    contextId: executionContextId,
+  });
+}
+
 /**
  * One load of the heavy page in `context`: its first page, then its script's work measured from
- * its start to a moment after its end. With `profile`, the extension must be on the page and
- * doing real work.
+ * its start to a moment after its end. With the extension, it must be on the page and doing
+ * real work.
  */
 async function measure(
   context: BrowserContext,
-  profile: Profile | undefined,
+  subject: Subject,
   extensionOrigin: string,
 ): Promise<RunResult> {
+  const profile = subject.kind === 'extension' ? subject.profile : undefined;
   const page = await context.newPage();
   try {
     await page.goto(MAIL_URL);
@@ -187,8 +219,9 @@ async function measure(
       await waitUntil('the content script on the heavy page', () =>
         hasContentScript(page, profile),
       );
-    await sleep(SETTLE_MS);
     const session = await context.newCDPSession(page);
+    if (subject.kind === 'floor') await installFloorObserver(session);
+    await sleep(SETTLE_MS);
     await session.send('Performance.enable');
     await session.send('Profiler.enable');
     await session.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
@@ -201,7 +234,7 @@ async function measure(
     if (profile) await sidebarFrame(page, profile);
     await sleep(SETTLE_MS);
     const { profile: firstPageProfile } = await session.send('Profiler.stop');
-    const scriptBefore = await scriptDurationMs(session);
+    const before = await mainThreadMs(session);
     await session.send('Profiler.start');
     const { longTasks } = await page.evaluate(
       (workload) =>
@@ -210,7 +243,7 @@ async function measure(
     );
     await sleep(SETTLE_MS);
     const { profile: cpuProfile } = await session.send('Profiler.stop');
-    const scriptMs = (await scriptDurationMs(session)) - scriptBefore;
+    const after = await mainThreadMs(session);
     await session.detach();
     if (profile) {
       // The (folded) sidebar lists the page's customers: the worker resolved the candidates.
@@ -219,10 +252,12 @@ async function measure(
         return (await frame.locator('article.customer').count()) > 0;
       });
     }
+    const ours = subject.kind === 'floor' ? FLOOR_URL : extensionOrigin;
     return {
-      firstPage: attribute(firstPageProfile, extensionOrigin),
-      scriptDurationMs: scriptMs,
-      ...attribute(cpuProfile, extensionOrigin),
+      firstPage: attribute(firstPageProfile, ours),
+      scriptDurationMs: after.script - before.script,
+      taskDurationMs: after.tasks - before.tasks,
+      ...attribute(cpuProfile, ours),
       longTasks: longTasks.length,
     };
   } finally {
@@ -283,12 +318,15 @@ export async function benchPageImpact(): Promise<BenchRow[]> {
     const origin = `chrome-extension://${profile.extensionId}/`;
     const without: RunResult[] = [];
     const withExtension: RunResult[] = [];
+    const withFloor: RunResult[] = [];
     for (let run = 0; run <= RUNS; run++) {
-      const plain = await measure(bare.context, undefined, origin);
-      const extended = await measure(profile.context, profile, origin);
+      const plain = await measure(bare.context, { kind: 'page alone' }, origin);
+      const extended = await measure(profile.context, { kind: 'extension', profile }, origin);
+      const floor = await measure(bare.context, { kind: 'floor' }, origin);
       if (run === 0) continue;
       without.push(plain);
       withExtension.push(extended);
+      withFloor.push(floor);
     }
     const ms = (runs: RunResult[], pick: (run: RunResult) => number) =>
       runs.map((run) => Math.round(pick(run)));
@@ -301,7 +339,10 @@ export async function benchPageImpact(): Promise<BenchRow[]> {
         `${ms(withExtension, (run) => run.scriptDurationMs)} ms; long tasks ` +
         `${ms(without, (run) => run.longTasks)} | ${ms(withExtension, (run) => run.longTasks)}; ` +
         `first page: page's own ${ms(without, (run) => run.firstPage.page.ms)} ms, content script ` +
-        `${ms(withExtension, (run) => run.firstPage.extension.ms)} ms`,
+        `${ms(withExtension, (run) => run.firstPage.extension.ms)} ms; empty observer ` +
+        `${ms(withFloor, (run) => run.extension.ms)} ms, ScriptDuration ` +
+        `${ms(withFloor, (run) => run.scriptDurationMs)} ms; TaskDuration ` +
+        `${ms(without, (run) => run.taskDurationMs)} | ${ms(withExtension, (run) => run.taskDurationMs)} ms`,
     );
 
     const pageMs = median(without.map((run) => run.page.ms));
@@ -313,6 +354,12 @@ export async function benchPageImpact(): Promise<BenchRow[]> {
     const share = `≤ ${BUDGET_SHARE * 100} % of the page's own`;
     const firstPageMs = median(withExtension.map((run) => run.firstPage.extension.ms));
     const firstPagePageMs = median(without.map((run) => run.firstPage.page.ms));
+    const floorMs = median(withFloor.map((run) => run.extension.ms));
+    const floorAddedMs = median(withFloor.map((run) => run.scriptDurationMs)) - durationWithout;
+    const tasksWithout = median(without.map((run) => run.taskDurationMs));
+    const tasksAddedMs = median(withExtension.map((run) => run.taskDurationMs)) - tasksWithout;
+    const longTasksWith = median(withExtension.map((run) => run.longTasks));
+    const longTasksWithout = median(without.map((run) => run.longTasks));
     return [
       {
         name: `page impact: content script's script time (CPU profile; 3,000 rows + 3,000 updates)`,
@@ -333,6 +380,46 @@ export async function benchPageImpact(): Promise<BenchRow[]> {
         ratio: addedMs / durationWithout,
         budget: share,
         ok: addedMs / durationWithout <= BUDGET_SHARE,
+      },
+      {
+        name: "page impact floor: an empty MutationObserver's script time (CPU profile)",
+        figure: floorMs,
+        unit: 'ms',
+        baseline: pageMs,
+        baselineName: "the page's own, no extension",
+        ratio: floorMs / pageMs,
+        budget: '',
+        ok: null,
+      },
+      {
+        name: 'page impact floor: ScriptDuration added by an empty MutationObserver',
+        figure: floorAddedMs,
+        unit: 'ms',
+        baseline: durationWithout,
+        baselineName: 'ScriptDuration, no extension',
+        ratio: floorAddedMs / durationWithout,
+        budget: '',
+        ok: null,
+      },
+      {
+        name: 'page impact: main-thread task time added by the extension (paint included)',
+        figure: tasksAddedMs,
+        unit: 'ms',
+        baseline: tasksWithout,
+        baselineName: 'TaskDuration, no extension',
+        ratio: tasksAddedMs / tasksWithout,
+        budget: '',
+        ok: null,
+      },
+      {
+        name: 'page impact: long tasks over 50 ms in the page, whoever ran them (median run)',
+        figure: longTasksWith,
+        unit: 'tasks',
+        baseline: longTasksWithout,
+        baselineName: 'no extension',
+        ratio: null,
+        budget: '',
+        ok: null,
       },
       {
         name: "page impact: content script's longest run (CPU profile, worst run)",

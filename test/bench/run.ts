@@ -15,16 +15,29 @@ import { type BenchRow, printTable } from './report';
 // Writing 1M engagements into IndexedDB alone takes 5–9 minutes here: within the 10-minute run
 // the sidebar bench caches 250k unless told otherwise (`npx tsx test/bench/sidebar.ts`: 1M).
 process.env.TOUCHBASE_BENCH_ENGAGEMENTS ??= '250000';
-execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+const started = performance.now();
+/** Runs one part, saying when it starts and how long it took: the whole run takes minutes. */
+async function part(name: string, bench: () => BenchRow[] | Promise<BenchRow[]>) {
+  const partStarted = performance.now();
+  console.log(`\n== ${name}`);
+  const result = await bench();
+  console.log(`== ${name}: ${((performance.now() - partStarted) / 1000).toFixed(0)} s`);
+  return result;
+}
+await part('build', () => {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  return [];
+});
 const rows: BenchRow[] = [
-  ...benchContentSize(),
-  ...(await benchMatcher()),
-  ...(await benchApi()),
-  ...(await benchPageImpact()),
-  ...(await benchInitialSync()),
+  ...(await part('content script size', benchContentSize)),
+  ...(await part('matcher', benchMatcher)),
+  ...(await part('API', benchApi)),
+  ...(await part('page impact', benchPageImpact)),
+  ...(await part('initial sync', benchInitialSync)),
   // imported after the default above is set: the module reads it when it loads
-  ...(await (await import('./sidebar')).benchSidebar()),
+  ...(await part('candidate → sidebar', async () => (await import('./sidebar')).benchSidebar())),
 ];
+console.log(`\nall parts: ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
 printTable(rows);
 writeFileSync(
   'bench-results.json',
