@@ -12,7 +12,7 @@ import { benchMatcher } from './matcher';
 import { benchPageImpact } from './page-impact';
 import { type BenchRow, printTable } from './report';
 
-// Writing 1M engagements into IndexedDB alone takes 5–9 minutes here: within the 10-minute run
+// Writing 1M engagements into IndexedDB alone takes 4–8 minutes here: within the 10-minute run
 // the sidebar bench caches 250k unless told otherwise (`npx tsx test/bench/sidebar.ts`: 1M).
 process.env.TOUCHBASE_BENCH_ENGAGEMENTS ??= '250000';
 const started = performance.now();
